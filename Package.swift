@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Hot numeric modules are compiled without bounds/overflow checks in release builds.
+let fast: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "mcpo",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mcpo-sweep", targets: ["mcpo-sweep"]),
+        .executable(name: "mcpo-report", targets: ["mcpo-report"]),
+        .executable(name: "mcpo-bench", targets: ["mcpo-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"], .when(configuration: .release))]),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: fast),
+        .target(name: "Networks", dependencies: ["LinearAlgebra"], swiftSettings: fast),
+        .target(name: "Environments", swiftSettings: fast),
+        .target(name: "Trainer", dependencies: ["Networks", "Environments", "LinearAlgebra"], swiftSettings: fast),
+        .target(name: "ExperimentStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Sweep", dependencies: [
+            "ExperimentStore", "Trainer", "Environments",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "Report", dependencies: ["ExperimentStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .executableTarget(name: "mcpo-sweep", dependencies: [
+            "Sweep", "Trainer", "ExperimentStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "mcpo-report", dependencies: [
+            "Report", "ExperimentStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "mcpo-bench", dependencies: [
+            "Trainer", "Environments", "Networks",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: fast),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "LinearAlgebra"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Networks", "Environments"]),
+        .testTarget(name: "ExperimentStoreTests", dependencies: ["ExperimentStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "ExperimentStore", "Trainer", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "ExperimentStore", .product(name: "GRDB", package: "GRDB.swift")]),
+    ]
+)

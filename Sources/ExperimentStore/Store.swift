@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+
+/// The experiment store: one SQLite file (WAL mode) holding sweeps, runs and metrics.
+///
+/// Contract:
+/// - The schema is `schema/*.sql`, applied in order by `DatabaseMigrator`; migrations only append.
+/// - Invariants live in SQL (NOT NULL, CHECK, UNIQUE, foreign keys, which are enforced).
+/// - Opening a store never changes existing rows; opening one written by a newer schema fails
+///   with `StoreError.newerSchema` and leaves the file untouched.
+/// - Every operation is one transaction (IMMEDIATE for writes), so several processes (a
+///   scheduler and its workers, or two schedulers) may share one store.
+/// - A sweep's name is unique; inserting a sweep is idempotent (`insertSweep`).
+/// - A run is executed by the holder of its lease (`runs.worker`, "host:pid"), which it gets by
+///   `claimNextRun`/`claimRun`/`adoptRun` and keeps by renewing it; every write a worker makes
+///   about its run (metrics, done, failed, release) checks that it still holds the lease and
+///   throws `StoreError.leaseLost` otherwise, so a reclaimed run is never recorded twice.
+/// - Until checkpoints exist, claiming a run discards the metrics of its earlier attempts: a
+///   resumed run restarts from scratch (runs are deterministic, so the result is identical).
+public final class Store: @unchecked Sendable {
+    public let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating it if needed) the store at `path`.
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(30)
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: Store.reason(error))
+        }
+        try migrate()
+    }
+
+    /// Opens an existing store; throws `StoreError.noSuchStore` rather than creating a file.
+    public static func openExisting(path: String) throws -> Store {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noSuchStore(path: path) }
+        return try Store(path: path)
+    }
+
+    private func migrate() throws {
+        var migrator = DatabaseMigrator()
+        for migration in SchemaMigrations.all {
+            migrator.registerMigration(migration.id) { db in try db.execute(sql: migration.sql) }
+        }
+        let known = Set(SchemaMigrations.all.map(\.id))
+        let applied: Set<String>
+        do {
+            applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: Store.reason(error))
+        }
+        if let unknown = applied.subtracting(known).sorted().first {
+            throw StoreError.newerSchema(path: path, migration: unknown)
+        }
+        if applied == known { return }   // nothing to do: do not even open a write transaction
+        do {
+            try migrator.migrate(pool)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: Store.reason(error))
+        }
+    }
+
+    static func reason(_ error: Error) -> String {
+        if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
+        return "\(error)"
+    }
+
+    /// Current time as unix seconds (the unit of `lease_expires_at`).
+    public static func unixNow() -> Double { Date().timeIntervalSince1970 }
+
+    /// ISO 8601 UTC text of a unix time (the format of the `*_at` text columns).
+    public static func timestamp(_ unix: Double) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: unix))
+    }
+}
+
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case cannotOpen(path: String, reason: String)
+    case newerSchema(path: String, migration: String)
+    case noSuchStore(path: String)
+    /// A sweep of that name is stored with another spec; `changes` are `path: old → new` lines.
+    case sweepChanged(name: String, changes: [String])
+    /// The holder no longer holds the run's lease (it was reclaimed, finished or released).
+    case leaseLost(runID: Int64, worker: String)
+    case noSuchRun(id: Int64)
+    /// The run is not in a state that allows the operation (e.g. claiming a run that is done).
+    case runNotClaimable(id: Int64, status: RunStatus)
+    case nonFiniteMetric(runID: Int64, key: String, step: Int, value: Double)
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason):
+            return "\(path): cannot open the store as an SQLite database (\(reason))"
+        case let .newerSchema(path, migration):
+            return "\(path): written by a newer mcpo (unknown schema migration \(migration)); upgrade mcpo to read it"
+        case let .noSuchStore(path):
+            return "\(path): no such store"
+        case let .sweepChanged(name, changes):
+            return "sweep '\(name)' is already stored with a different spec (\(changes.joined(separator: "; "))); "
+                + "give the sweep a new name to store it separately"
+        case let .leaseLost(runID, worker):
+            return "run \(runID): \(worker) no longer holds its lease"
+        case let .noSuchRun(id):
+            return "no run with id \(id)"
+        case let .runNotClaimable(id, status):
+            return "run \(id) is \(status.rawValue), not pending"
+        case let .nonFiniteMetric(runID, key, step, value):
+            return "run \(runID): metric '\(key)' is \(value) at step \(step) (diverged)"
+        }
+    }
+}

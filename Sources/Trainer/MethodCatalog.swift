@@ -1,0 +1,36 @@
+/// The methods the trainer knows, their signature hyperparameter and every key they accept.
+/// The sweep parser validates against this table, so a new method is added here and only here.
+public struct MethodInfo: Sendable, Equatable {
+    public let name: String
+    /// The hyperparameter a Table 1 row is labelled with (clip, beta, N, ...).
+    public let signature: String
+    /// Every accepted key with its default (the signature's default is used when a sweep omits it).
+    public let defaults: [String: Double]
+}
+
+public enum MethodCatalog {
+    public static let all: [MethodInfo] = [
+        MethodInfo(name: "PPO", signature: "clip", defaults: ["clip": 0.2]),
+    ]
+
+    /// Case-insensitive lookup; nil for an unknown method.
+    public static func method(named name: String) -> MethodInfo? {
+        all.first { $0.name.lowercased() == name.lowercased() }
+    }
+
+    public static var names: [String] { all.map(\.name) }
+}
+
+/// Per-iteration metric keys every run records (the store's `metrics.key`).
+public enum MetricKey {
+    /// Mean undiscounted return of the last 100 completed training episodes: a run's score.
+    public static let score = "score"
+    public static let episodes = "episodes"
+    public static let episodeReturnMean = "episode_return_mean"
+    public static let episodeLengthMean = "episode_length_mean"
+    public static let valueLoss = "value_loss"
+    public static let policyLoss = "policy_loss"
+    public static let entropy = "entropy"
+    public static let approxKL = "kl_old_new"
+    public static let clipFraction = "clip_fraction"
+}

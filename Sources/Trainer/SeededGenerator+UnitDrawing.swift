@@ -1,0 +1,4 @@
+import Environments
+import Networks
+
+extension SeededGenerator: UnitDrawing {}

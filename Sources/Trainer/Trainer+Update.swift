@@ -1,0 +1,123 @@
+import Environments
+import Foundation
+import LinearAlgebra
+import Networks
+
+extension Trainer {
+    /// K epochs over the iteration's samples in shuffled minibatches of B (method.md §1):
+    /// minimise −L_PPO(θ) + c1·Ê[(V_θ − V_target)²] − c2·Ê[H(π_θ)], global grad-norm clip, Adam.
+    func update() throws -> [String: Double] {
+        let n = buffer.count, bSize = config.minibatchSize
+        if scratch.permutation.count != n { scratch.permutation = (0..<Int32(n)).map { $0 } }
+        var sums = UpdateSums()
+        for _ in 0..<config.epochs {
+            shufflePermutation()
+            var start = 0
+            while start < n {
+                let rows = min(bSize, n - start)
+                gatherMinibatch(from: start, rows: rows)
+                try minibatchStep(rows: rows, sums: &sums)
+                start += rows
+            }
+        }
+        let m = Double(max(sums.minibatches, 1))
+        return [
+            MetricKey.policyLoss: sums.policyLoss / m,
+            MetricKey.valueLoss: sums.valueLoss / m,
+            MetricKey.entropy: sums.entropy / m,
+            MetricKey.approxKL: sums.approxKL / m,
+            MetricKey.clipFraction: sums.clipFraction / m,
+        ]
+    }
+
+    struct UpdateSums {
+        var minibatches = 0
+        var policyLoss = 0.0, valueLoss = 0.0, entropy = 0.0, approxKL = 0.0, clipFraction = 0.0
+    }
+
+    /// Fisher–Yates with the run's generator.
+    func shufflePermutation() {
+        scratch.permutation.withUnsafeMutableBufferPointer { p in
+            var i = p.count - 1
+            while i > 0 {
+                let j = rng.below(i + 1)
+                p.swapAt(i, j)
+                i -= 1
+            }
+        }
+    }
+
+    /// Copies the minibatch's rows into contiguous buffers and normalises its advantages
+    /// (mean 0, sample std 1).
+    func gatherMinibatch(from start: Int, rows: Int) {
+        let o = env.observationSize, w = env.actionSpace.width, s = scratch, b = buffer
+        scratch.permutation.withUnsafeBufferPointer { perm in
+            for r in 0..<rows {
+                let k = Int(perm[start + r])
+                (s.mbObservations.pointer + r * o).update(from: b.observations.pointer + k * o, count: o)
+                (s.mbActions.pointer + r * w).update(from: b.actions.pointer + k * w, count: w)
+                s.mbOldLogProbs[r] = b.logProbs[k]
+                s.mbAdvantages[r] = b.advantages[k]
+                s.mbReturns[r] = b.returns[k]
+            }
+        }
+        var mean: Float = 0
+        for r in 0..<rows { mean += s.mbAdvantages[r] }
+        mean /= Float(rows)
+        var variance: Float = 0
+        for r in 0..<rows { let d = s.mbAdvantages[r] - mean; variance += d * d }
+        variance /= Float(max(rows - 1, 1))
+        let inv = 1 / (variance.squareRoot() + 1e-8)
+        for r in 0..<rows { s.mbAdvantages[r] = (s.mbAdvantages[r] - mean) * inv }
+    }
+
+    func minibatchStep(rows: Int, sums: inout UpdateSums) throws {
+        let s = scratch, g = gradient.pointer, p = θ.pointer
+        gradient.fill(0)
+
+        // Policy: −L_PPO − c2·H.
+        let out = MLP.forward(parameters: p, input: s.mbObservations.pointer, rows: rows, workspace: s.policy)
+        net.logProb(output: out, θ: p, actions: s.mbActions.pointer, rows: rows, scratch: s.distribution.pointer,
+                    into: s.mbLogProbs.pointer)
+        let stats = ppo.lossGradient(logProb: s.mbLogProbs.pointer, oldLogProb: s.mbOldLogProbs.pointer,
+                                     advantages: s.mbAdvantages.pointer, rows: rows, dLogProb: s.mbDLogProbs.pointer)
+        let dOut = s.dPolicyOutput.pointer
+        dOut.update(repeating: 0, count: rows * net.head.outputSize)
+        net.logProbBackward(output: out, θ: p, actions: s.mbActions.pointer, rows: rows, scale: s.mbDLogProbs.pointer,
+                            scratch: s.distribution.pointer, dOutput: dOut, gradient: g)
+        let entropy = net.meanEntropy(output: out, θ: p, rows: rows, scratch: s.distribution.pointer,
+                                      perRow: s.mbPerRow.pointer)
+        if config.c2 != 0 {
+            net.meanEntropyBackward(output: out, θ: p, rows: rows, coefficient: -Float(config.c2),
+                                    scale: s.mbPerRow.pointer, scratch: s.distribution.pointer, dOutput: dOut, gradient: g)
+        }
+        MLP.backward(parameters: p, input: s.mbObservations.pointer, rows: rows, outputGradient: dOut,
+                     gradient: g, workspace: s.policy)
+
+        // Value: c1·Ê[(V_θ − V_target)²].
+        let v = MLP.forward(parameters: p, input: s.mbObservations.pointer, rows: rows, workspace: s.value)
+        let c1 = Float(config.c1), invRows = 1 / Float(rows)
+        var valueLoss: Float = 0
+        for r in 0..<rows {
+            let d = v[r] - s.mbReturns[r]
+            valueLoss += d * d
+            s.dValue[r] = 2 * c1 * d * invRows
+        }
+        valueLoss *= invRows
+        MLP.backward(parameters: p, input: s.mbObservations.pointer, rows: rows, outputGradient: s.dValue.pointer,
+                     gradient: g, workspace: s.value)
+
+        guard stats.loss.isFinite, valueLoss.isFinite else {
+            throw TrainerError.diverged(step: stepsDone, what: stats.loss.isFinite ? "value loss" : "policy loss")
+        }
+        GradientClipping.clipGlobalNorm(g, count: gradient.count, maxNorm: Float(config.maxGradNorm))
+        adam.update(parameters: p, gradient: g)
+
+        sums.minibatches += 1
+        sums.policyLoss += Double(stats.loss)
+        sums.valueLoss += Double(valueLoss)
+        sums.entropy += Double(entropy)
+        sums.approxKL += Double(stats.approxKL)
+        sums.clipFraction += Double(stats.clipFraction)
+    }
+}

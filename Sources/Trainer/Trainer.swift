@@ -1,0 +1,122 @@
+import Environments
+import Foundation
+import LinearAlgebra
+import Networks
+
+/// The on-policy loop of method.md §1: collect T steps on every actor with θold, compute GAE,
+/// then K epochs of minibatch updates. Everything a run needs lives here, allocated once;
+/// `state()` captures it as one Codable value and `init(state:)` resumes bit-identically.
+public final class Trainer {
+    public let config: TrainingConfig
+    let env: VectorEnv
+    let net: ActorCritic
+    let θ: FloatBuffer
+    let gradient: FloatBuffer
+    var adam: Adam
+    var observationStatistics: RunningMeanStd?
+    var rewardScaler: RewardScaler?
+    var rng: SeededGenerator
+    var episodes: EpisodeTracker
+    public private(set) var stepsDone = 0
+    public private(set) var iteration = 0
+    let ppo: PPO
+
+    let buffer: RolloutBuffer
+    let scratch: Scratch
+
+    public var isFinished: Bool { stepsDone >= config.steps }
+
+    public convenience init(config: TrainingConfig) throws {
+        try self.init(config: config, resuming: nil)
+    }
+
+    public convenience init(state: TrainingState) throws {
+        try self.init(config: state.config, resuming: state)
+    }
+
+    init(config: TrainingConfig, resuming state: TrainingState?) throws {
+        guard let method = MethodCatalog.method(named: config.method) else {
+            throw TrainerError.unknownMethod(config.method, valid: MethodCatalog.names)
+        }
+        for (name, value) in [("steps", config.steps), ("horizon", config.horizon), ("epochs", config.epochs),
+                              ("minibatch_size", config.minibatchSize), ("actors", config.actors)] where value <= 0 {
+            throw TrainerError.invalidConfig("\(name) must be > 0, found \(value)")
+        }
+        let clip = config.params["clip"] ?? method.defaults["clip"] ?? 0.2
+        guard clip > 0 else { throw TrainerError.invalidConfig("PPO.clip must be > 0, found \(clip)") }
+        self.config = config
+        ppo = PPO(clip: Float(clip))
+        BLAS.useSingleThread()
+
+        env = try state.map { try VectorEnv(snapshot: $0.environment) }
+            ?? VectorEnv(name: config.env, count: config.actors, seed: config.seed)
+        let head: ActorCritic.Head
+        switch env.actionSpace {
+        case let .continuous(dimension, _, _): head = .gaussian(dimension: dimension)
+        case let .discrete(count): head = .categorical(count: count)
+        }
+        net = ActorCritic(observationSize: env.observationSize, head: head)
+        θ = FloatBuffer(count: net.parameterCount)
+        gradient = FloatBuffer(count: net.parameterCount)
+        buffer = RolloutBuffer(horizon: config.horizon, actors: config.actors,
+                               observationSize: env.observationSize, actionWidth: env.actionSpace.width)
+        scratch = Scratch(net: net, capacity: max(config.minibatchSize, config.actors), actors: config.actors)
+
+        if let state {
+            guard state.parameters.count == θ.count else {
+                throw TrainerError.invalidConfig("checkpoint has \(state.parameters.count) parameters, expected \(θ.count)")
+            }
+            θ.copy(from: state.parameters)
+            adam = state.adam.copy()
+            observationStatistics = state.observationStatistics
+            rewardScaler = state.rewardScaler
+            rng = state.rng
+            episodes = state.episodes
+            stepsDone = state.stepsDone
+            iteration = state.iteration
+        } else {
+            rng = SeededGenerator(seed: config.seed, stream: 0)
+            var initRNG = SeededGenerator(seed: config.seed, stream: 0xA11CE)
+            net.initialize(θ.pointer, normal: { initRNG.normal() })
+            adam = Adam(count: net.parameterCount, learningRate: Float(config.lr))
+            observationStatistics = config.normalizeObservations ? RunningMeanStd(dimension: env.observationSize) : nil
+            rewardScaler = config.scaleRewards ? RewardScaler(actors: config.actors, gamma: config.gamma) : nil
+            episodes = EpisodeTracker(actors: config.actors)
+            env.reset(observations: scratch.rawObservations.pointer)
+            observationStatistics?.update(scratch.rawObservations.pointer, rows: config.actors)
+        }
+        env.currentObservations(into: scratch.rawObservations.pointer)
+        refreshPolicyObservations()
+    }
+
+    /// Trains until the step budget is spent or `shouldStop` says so (checked between iterations).
+    public func train(sink: MetricSink, shouldStop: () -> Bool = { false }) throws {
+        while !isFinished && !shouldStop() {
+            try runIteration(sink: sink)
+        }
+    }
+
+    /// One iteration: rollout, advantages, K epochs of updates; records its metrics.
+    public func runIteration(sink: MetricSink) throws {
+        episodes.startIteration()
+        collectRollout()
+        buffer.computeAdvantages(gamma: Float(config.gamma), lambda: Float(config.lambda))
+        var metrics = try update()
+        iteration += 1
+        stepsDone += buffer.count
+        metrics[MetricKey.episodes] = Double(episodes.completed)
+        if let score = episodes.score { metrics[MetricKey.score] = score }
+        if episodes.iterationCount > 0 {
+            metrics[MetricKey.episodeReturnMean] = episodes.iterationReturnSum / Double(episodes.iterationCount)
+            metrics[MetricKey.episodeLengthMean] = Double(episodes.iterationLengthSum) / Double(episodes.iterationCount)
+        }
+        try sink.record(step: stepsDone, metrics: metrics)
+    }
+
+    /// The policy's view of the current observations: normalised copies of the raw ones.
+    func refreshPolicyObservations() {
+        let n = config.actors * env.observationSize
+        scratch.observations.pointer.update(from: scratch.rawObservations.pointer, count: n)
+        observationStatistics?.normalize(scratch.observations.pointer, rows: config.actors)
+    }
+}

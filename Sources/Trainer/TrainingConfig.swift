@@ -1,0 +1,61 @@
+/// Everything that determines a run: a run is a pure function of this value (seed included).
+/// Its JSON (sorted keys) is stored with the run; the run's identity is a hash of that JSON.
+public struct TrainingConfig: Codable, Hashable, Sendable {
+    public var method: String            // catalog name, e.g. "PPO"
+    public var env: String               // environment id, e.g. "Pendulum"
+    public var seed: UInt64
+    public var steps: Int                // environment-step budget (all actors together)
+    public var horizon: Int = 2048       // T, steps per actor per iteration
+    public var epochs: Int = 10          // K
+    public var minibatchSize: Int = 64   // B
+    public var actors: Int = 4
+    public var lr: Double = 3e-4
+    public var gamma: Double = 0.99
+    public var lambda: Double = 0.95
+    public var c1: Double = 0.5          // value-loss coefficient
+    public var c2: Double = 0.0          // entropy coefficient
+    public var maxGradNorm: Double = 0.5
+    public var normalizeObservations: Bool = true
+    public var scaleRewards: Bool = true
+    /// The method's own hyperparameters, e.g. ["clip": 0.2] for PPO.
+    public var params: [String: Double] = [:]
+
+    public init(method: String, env: String, seed: UInt64, steps: Int, params: [String: Double] = [:]) {
+        self.method = method
+        self.env = env
+        self.seed = seed
+        self.steps = steps
+        self.params = params
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case method, env, seed, steps, horizon, epochs
+        case minibatchSize = "minibatch_size"
+        case actors, lr, gamma, lambda, c1, c2
+        case maxGradNorm = "max_grad_norm"
+        case normalizeObservations = "normalize_observations"
+        case scaleRewards = "scale_rewards"
+        case params
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        method = try c.decode(String.self, forKey: .method)
+        env = try c.decode(String.self, forKey: .env)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        steps = try c.decode(Int.self, forKey: .steps)
+        horizon = try c.decodeIfPresent(Int.self, forKey: .horizon) ?? horizon
+        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? epochs
+        minibatchSize = try c.decodeIfPresent(Int.self, forKey: .minibatchSize) ?? minibatchSize
+        actors = try c.decodeIfPresent(Int.self, forKey: .actors) ?? actors
+        lr = try c.decodeIfPresent(Double.self, forKey: .lr) ?? lr
+        gamma = try c.decodeIfPresent(Double.self, forKey: .gamma) ?? gamma
+        lambda = try c.decodeIfPresent(Double.self, forKey: .lambda) ?? lambda
+        c1 = try c.decodeIfPresent(Double.self, forKey: .c1) ?? c1
+        c2 = try c.decodeIfPresent(Double.self, forKey: .c2) ?? c2
+        maxGradNorm = try c.decodeIfPresent(Double.self, forKey: .maxGradNorm) ?? maxGradNorm
+        normalizeObservations = try c.decodeIfPresent(Bool.self, forKey: .normalizeObservations) ?? normalizeObservations
+        scaleRewards = try c.decodeIfPresent(Bool.self, forKey: .scaleRewards) ?? scaleRewards
+        params = try c.decodeIfPresent([String: Double].self, forKey: .params) ?? [:]
+    }
+}
