@@ -46,7 +46,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fast),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "NetworksTests", dependencies: ["Networks", "LinearAlgebra"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "LinearAlgebra", "Environments"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Networks", "Environments"]),
         .testTarget(name: "ExperimentStoreTests", dependencies: ["ExperimentStore", .product(name: "GRDB", package: "GRDB.swift")]),

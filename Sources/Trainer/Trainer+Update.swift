@@ -8,7 +8,6 @@ extension Trainer {
     /// minimise −L_PPO(θ) + c1·Ê[(V_θ − V_target)²] − c2·Ê[H(π_θ)], global grad-norm clip, Adam.
     func update() throws -> [String: Double] {
         let n = buffer.count, bSize = config.minibatchSize
-        if scratch.permutation.count != n { scratch.permutation = (0..<Int32(n)).map { $0 } }
         var sums = UpdateSums()
         for _ in 0..<config.epochs {
             shufflePermutation()
@@ -35,9 +34,13 @@ extension Trainer {
         var policyLoss = 0.0, valueLoss = 0.0, entropy = 0.0, approxKL = 0.0, clipFraction = 0.0
     }
 
-    /// Fisher–Yates with the run's generator.
+    /// A fresh random order of the iteration's samples: Fisher–Yates from the identity with the
+    /// run's generator (from the identity, so the order depends on nothing but the generator).
     func shufflePermutation() {
+        let n = buffer.count
+        if scratch.permutation.count != n { scratch.permutation = [Int32](repeating: 0, count: n) }
         scratch.permutation.withUnsafeMutableBufferPointer { p in
+            for i in 0..<n { p[i] = Int32(i) }
             var i = p.count - 1
             while i > 0 {
                 let j = rng.below(i + 1)
@@ -71,7 +74,27 @@ extension Trainer {
         for r in 0..<rows { s.mbAdvantages[r] = (s.mbAdvantages[r] - mean) * inv }
     }
 
+    /// One optimiser step on the gathered minibatch.
     func minibatchStep(rows: Int, sums: inout UpdateSums) throws {
+        let losses = minibatchLossAndGradient(rows: rows)
+        guard losses.policy.loss.isFinite, losses.value.isFinite, losses.entropy.isFinite else {
+            let what = !losses.policy.loss.isFinite ? "policy loss" : !losses.value.isFinite ? "value loss" : "entropy"
+            throw TrainerError.diverged(step: stepsDone, what: what)
+        }
+        GradientClipping.clipGlobalNorm(gradient.pointer, count: gradient.count, maxNorm: Float(config.maxGradNorm))
+        adam.update(parameters: θ.pointer, gradient: gradient.pointer)
+
+        sums.minibatches += 1
+        sums.policyLoss += Double(losses.policy.loss)
+        sums.valueLoss += Double(losses.value)
+        sums.entropy += Double(losses.entropy)
+        sums.approxKL += Double(losses.policy.approxKL)
+        sums.clipFraction += Double(losses.policy.clipFraction)
+    }
+
+    /// The full loss of the gathered minibatch, −L_PPO + c1·value loss − c2·entropy, and its
+    /// gradient with respect to θ (written into `gradient`).
+    func minibatchLossAndGradient(rows: Int) -> (policy: PPO.MinibatchStatistics, value: Float, entropy: Float) {
         let s = scratch, g = gradient.pointer, p = θ.pointer
         gradient.fill(0)
 
@@ -106,18 +129,6 @@ extension Trainer {
         valueLoss *= invRows
         MLP.backward(parameters: p, input: s.mbObservations.pointer, rows: rows, outputGradient: s.dValue.pointer,
                      gradient: g, workspace: s.value)
-
-        guard stats.loss.isFinite, valueLoss.isFinite else {
-            throw TrainerError.diverged(step: stepsDone, what: stats.loss.isFinite ? "value loss" : "policy loss")
-        }
-        GradientClipping.clipGlobalNorm(g, count: gradient.count, maxNorm: Float(config.maxGradNorm))
-        adam.update(parameters: p, gradient: g)
-
-        sums.minibatches += 1
-        sums.policyLoss += Double(stats.loss)
-        sums.valueLoss += Double(valueLoss)
-        sums.entropy += Double(entropy)
-        sums.approxKL += Double(stats.approxKL)
-        sums.clipFraction += Double(stats.clipFraction)
+        return (stats, valueLoss, entropy)
     }
 }

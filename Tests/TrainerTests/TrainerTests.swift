@@ -1,0 +1,159 @@
+import Environments
+import Foundation
+import Networks
+import Testing
+@testable import Trainer
+
+func smallConfig(seed: UInt64 = 7, steps: Int = 4 * 128 * 3) -> TrainingConfig {
+    var c = TrainingConfig(method: "PPO", env: "Pendulum", seed: seed, steps: steps, params: ["clip": 0.2])
+    c.horizon = 128
+    c.epochs = 2
+    c.minibatchSize = 32
+    return c
+}
+
+@Test func gaeByHandWithTruncationAndTermination() {
+    // One actor, T = 4: an episode truncated at t = 1 (bootstrap 5) and one terminated at t = 3.
+    let b = RolloutBuffer(horizon: 4, actors: 1, observationSize: 1, actionWidth: 1)
+    let r: [Float] = [1, 2, 3, 4], v: [Float] = [0.5, 1, 1.5, 2]
+    for t in 0..<4 { b.rewards[t] = r[t]; b.values[t] = v[t] }
+    b.episodeEnded[1] = true; b.truncated[1] = true; b.bootstrapValues[1] = 5
+    b.episodeEnded[3] = true; b.truncated[3] = false; b.bootstrapValues[3] = 100  // ignored: terminated
+    b.lastValues[0] = 50  // ignored: the last step ended its episode
+    let γ: Float = 0.9, λ: Float = 0.8
+    b.computeAdvantages(gamma: γ, lambda: λ)
+    let a3 = 4 - 2 as Float                        // terminated: no bootstrap
+    let a2 = (3 + γ * 2 - 1.5) + γ * λ * a3
+    let a1 = 2 + γ * 5 - 1                         // truncated: bootstrap with V(final) = 5
+    let a0 = (1 + γ * 1 - 0.5) + γ * λ * a1
+    let expected = [a0, a1, a2, a3]
+    for t in 0..<4 {
+        #expect(abs(b.advantages[t] - expected[t]) < 1e-6, "t=\(t)")
+        #expect(abs(b.returns[t] - (expected[t] + v[t])) < 1e-6)
+    }
+}
+
+@Test func gaeBootstrapsWithLastValueWhenTheEpisodeContinues() {
+    let b = RolloutBuffer(horizon: 2, actors: 2, observationSize: 1, actionWidth: 1)
+    for k in 0..<4 { b.rewards[k] = 1; b.values[k] = 0 }
+    b.lastValues[0] = 10; b.lastValues[1] = -10
+    b.computeAdvantages(gamma: 0.5, lambda: 1)
+    // actor 0: A1 = 1 + 0.5·10 = 6, A0 = 1 + 0 + 0.5·6 = 4; actor 1: A1 = 1 − 5 = −4, A0 = 1 − 2 = −1.
+    #expect(b.advantages.array == [4, -1, 6, -4])
+}
+
+@Test func ppoGradientWithRespectToLogProb() {
+    let ppo = PPO(clip: 0.2)
+    // Rows 0,1 unclipped; row 2 ratio e^0.5 with Â > 0 (clipped, zero gradient); row 3 ratio e^−0.5 with Â > 0 (unclipped, pessimistic branch).
+    var logProb: [Float] = [0.1, -0.05, 0.5, -0.5]
+    let old: [Float] = [0, 0, 0, 0], adv: [Float] = [1, -2, 1.5, 0.7]
+    var d = [Float](repeating: 0, count: 4)
+    let stats = ppo.lossGradient(logProb: logProb, oldLogProb: old, advantages: adv, rows: 4, dLogProb: &d)
+    let fd = finiteDifference(&logProb) { lp in
+        var scratch = [Float](repeating: 0, count: 4)
+        return Double(ppo.lossGradient(logProb: lp, oldLogProb: old, advantages: adv, rows: 4, dLogProb: &scratch).loss)
+    }
+    for t in 0..<4 { #expect(abs(Double(d[t]) - fd[t]) < 1e-3, "row \(t): \(d[t]) vs \(fd[t])") }
+    #expect(d[2] == 0)
+    #expect(stats.clipFraction == 0.5)
+    let handLoss = -(exp(0.1) * 1 + exp(-0.05) * -2 + 1.2 * 1.5 + exp(-0.5) * 0.7) / 4
+    #expect(abs(Double(stats.loss) - handLoss) < 1e-6)
+}
+
+@Test func fullMinibatchLossGradientMatchesFiniteDifferences() throws {
+    var config = smallConfig()
+    config.c2 = 0.01  // exercise the entropy term too
+    let trainer = try Trainer(config: config)
+    trainer.collectRollout()
+    trainer.buffer.computeAdvantages(gamma: 0.99, lambda: 0.95)
+    let rows = 16
+    trainer.scratch.permutation = (0..<Int32(trainer.buffer.count)).map { $0 }
+    trainer.gatherMinibatch(from: 40, rows: rows)
+    // Move old log-probs so that some ratios are clipped.
+    for r in 0..<rows where r % 3 == 0 { trainer.scratch.mbOldLogProbs[r] += r % 2 == 0 ? 0.6 : -0.6 }
+    _ = trainer.minibatchLossAndGradient(rows: rows)
+    let analytic = trainer.gradient.array.map(Double.init)
+    func totalLoss() -> Double {
+        let l = trainer.minibatchLossAndGradient(rows: rows)
+        return Double(l.policy.loss) + config.c1 * Double(l.value) - config.c2 * Double(l.entropy)
+    }
+    // Check a spread of parameters from every block (policy layers, log σ, value layers).
+    let net = trainer.net
+    let indices = [0, 5, 100, net.policy.biasOffsets[0] + 3, net.policy.weightOffsets[1] + 777,
+                   net.policy.weightOffsets[2] + 10, net.policy.biasOffsets[2], net.logStdOffset,
+                   net.value.weightOffsets[0] + 50, net.value.weightOffsets[1] + 2000, net.value.biasOffsets[1] + 7,
+                   net.value.weightOffsets[2] + 63, net.value.biasOffsets[2]]
+    var worst = 0.0
+    for i in indices {
+        let saved = trainer.θ[i], eps: Float = 3e-3
+        trainer.θ[i] = saved + eps
+        let plus = totalLoss()
+        trainer.θ[i] = saved - eps
+        let minus = totalLoss()
+        trainer.θ[i] = saved
+        let fd = (plus - minus) / Double(2 * eps)
+        let err = abs(fd - analytic[i]) / max(abs(fd), abs(analytic[i]), 1e-2)  // floor: Float rounding of the loss / 2ε ≈ 5e-5
+        worst = max(worst, err)
+        #expect(err < 3e-2, "θ[\(i)]: analytic \(analytic[i]) vs finite difference \(fd)")
+    }
+    #expect(analytic.contains { $0 != 0 })
+}
+
+@Test func sameConfigAndSeedGiveBitIdenticalMetrics() throws {
+    let a = MemoryMetricSink(), b = MemoryMetricSink(), c = MemoryMetricSink()
+    try Trainer(config: smallConfig()).train(sink: a)
+    try Trainer(config: smallConfig()).train(sink: b)
+    try Trainer(config: smallConfig(seed: 8)).train(sink: c)
+    #expect(a.rows.count == 3)
+    #expect(a.rows.map(\.step) == b.rows.map(\.step))
+    #expect(a.rows.map(\.metrics) == b.rows.map(\.metrics))
+    #expect(a.rows.map(\.metrics) != c.rows.map(\.metrics))
+}
+
+@Test func resumingFromEncodedStateContinuesBitIdentically() throws {
+    let straight = MemoryMetricSink()
+    let full = try Trainer(config: smallConfig())
+    try full.train(sink: straight)
+
+    let first = MemoryMetricSink()
+    let part = try Trainer(config: smallConfig())
+    try part.runIteration(sink: first)
+    let data = try JSONEncoder().encode(part.state())
+    let resumed = try Trainer(state: try JSONDecoder().decode(TrainingState.self, from: data))
+    let rest = MemoryMetricSink()
+    try resumed.train(sink: rest)
+    #expect(resumed.stepsDone == full.stepsDone)
+    #expect((first.rows + rest.rows).map(\.metrics) == straight.rows.map(\.metrics))
+    let sameParameters = resumed.θ.array == full.θ.array
+    #expect(sameParameters)
+}
+
+@Test func budgetIsRoundedUpToWholeIterations() throws {
+    let trainer = try Trainer(config: smallConfig(steps: 600))  // 512 per iteration
+    let sink = MemoryMetricSink()
+    try trainer.train(sink: sink)
+    #expect(trainer.stepsDone == 1024)
+    #expect(sink.rows.map(\.step) == [512, 1024])
+}
+
+@Test func unknownMethodAndBadValuesAreRejected() {
+    #expect(throws: TrainerError.unknownMethod("Nope", valid: MethodCatalog.names)) {
+        try Trainer(config: TrainingConfig(method: "Nope", env: "Pendulum", seed: 0, steps: 10))
+    }
+    #expect(throws: TrainerError.self) {
+        try Trainer(config: TrainingConfig(method: "PPO", env: "Pendulum", seed: 0, steps: 10, params: ["clip": 0]))
+    }
+}
+
+/// Central differences in Double of a Float-vector function.
+func finiteDifference(_ x: inout [Float], epsilon: Float = 1e-3, _ f: ([Float]) -> Double) -> [Double] {
+    (0..<x.count).map { i in
+        let saved = x[i]
+        x[i] = saved + epsilon
+        let plus = f(x)
+        x[i] = saved - epsilon
+        let minus = f(x)
+        x[i] = saved
+        return (plus - minus) / Double(2 * epsilon)
+    }
+}
