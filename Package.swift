@@ -21,7 +21,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"], .when(configuration: .release))]),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"], .when(configuration: .release))]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: fast),
         .target(name: "Networks", dependencies: ["LinearAlgebra"], swiftSettings: fast),
         .target(name: "Environments", swiftSettings: fast),

@@ -16,3 +16,16 @@ public enum Activations {
         mcpo_tanh_backward(y, dy, dx, n)
     }
 }
+
+/// Other vectorised element-wise kernels.
+public enum Kernels {
+    /// One Adam step (see `mcpo_adam_step`); bias correction folded into stepSize and invSqrtC2.
+    @inline(__always)
+    public static func adamStep(
+        parameters θ: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>,
+        m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, count n: Int,
+        beta1: Float, beta2: Float, stepSize: Float, invSqrtC2: Float, epsilon: Float
+    ) {
+        mcpo_adam_step(θ, g, m, v, n, beta1, beta2, stepSize, invSqrtC2, epsilon)
+    }
+}

@@ -21,20 +21,11 @@ public struct Adam: Codable {
     /// θ ← θ − lr · m̂ / (√v̂ + ε), with the moments updated from `gradient`.
     public mutating func update(parameters θ: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>) {
         step += 1
-        let b1 = beta1, b2 = beta2, eps = epsilon
         let c1 = 1 - Float(pow(Double(beta1), Double(step)))
         let c2 = 1 - Float(pow(Double(beta2), Double(step)))
-        let stepSize = learningRate / c1
-        let invSqrtC2 = 1 / c2.squareRoot()
-        let m = self.m.pointer, v = self.v.pointer
-        for i in 0..<self.m.count {
-            let gi = g[i]
-            let mi = b1 * m[i] + (1 - b1) * gi
-            let vi = b2 * v[i] + (1 - b2) * gi * gi
-            m[i] = mi
-            v[i] = vi
-            θ[i] -= stepSize * mi / (vi.squareRoot() * invSqrtC2 + eps)
-        }
+        Kernels.adamStep(parameters: θ, gradient: g, m: m.pointer, v: v.pointer, count: m.count,
+                         beta1: beta1, beta2: beta2, stepSize: learningRate / c1, invSqrtC2: 1 / c2.squareRoot(),
+                         epsilon: epsilon)
     }
 }
 
