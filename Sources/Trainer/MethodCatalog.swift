@@ -10,7 +10,10 @@ public struct MethodInfo: Sendable, Equatable {
 
 public enum MethodCatalog {
     public static let all: [MethodInfo] = [
+        MethodInfo(name: "KLAdaptive", signature: "d_targ", defaults: ["d_targ": 0.01, "beta_init": 1]),
+        MethodInfo(name: "KLFixed", signature: "beta", defaults: ["beta": 0.1]),
         MethodInfo(name: "PPO", signature: "clip", defaults: ["clip": 0.2]),
+        MethodInfo(name: "MDPO", signature: "beta0", defaults: ["beta0": 0.5]),
     ]
 
     /// Case-insensitive lookup; nil for an unknown method.
@@ -31,6 +34,9 @@ public enum MetricKey {
     public static let valueLoss = "value_loss"
     public static let policyLoss = "policy_loss"
     public static let entropy = "entropy"
-    public static let approxKL = "kl_old_new"
     public static let clipFraction = "clip_fraction"
+    /// Ê over the iteration's samples of KL(π_θold ‖ π_θ) after the update, d(θold, θ).
+    public static let klOldNew = "kl_old_new"
+    /// Ê over the minibatches of (ratio − 1) − log ratio, a cheap estimate of the same.
+    public static let approxKLMinibatch = "approx_kl"
 }

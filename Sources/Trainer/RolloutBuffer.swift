@@ -3,12 +3,13 @@ import LinearAlgebra
 /// One iteration's samples, time-major: sample (t, actor i) is row t·actors + i.
 /// Allocated once per run and overwritten every iteration.
 final class RolloutBuffer {
-    let horizon: Int, actors: Int, observationSize: Int, actionWidth: Int
+    let horizon: Int, actors: Int, observationSize: Int, actionWidth: Int, outputSize: Int
     var count: Int { horizon * actors }
 
     let observations: FloatBuffer   // normalised, as the policy saw them
     let actions: FloatBuffer
     let logProbs: FloatBuffer       // log π_θold(a|s)
+    let outputs: FloatBuffer        // π_θold's network outputs (means or logits)
     let values: FloatBuffer         // V_θold(s)
     let rewards: FloatBuffer        // scaled rewards
     let bootstrapValues: FloatBuffer  // V_θold(final state) where a time limit truncated the episode
@@ -18,15 +19,17 @@ final class RolloutBuffer {
     let advantages: FloatBuffer
     let returns: FloatBuffer        // V_target = Â + V_old
 
-    init(horizon: Int, actors: Int, observationSize: Int, actionWidth: Int) {
+    init(horizon: Int, actors: Int, observationSize: Int, actionWidth: Int, outputSize: Int) {
         self.horizon = horizon
         self.actors = actors
         self.observationSize = observationSize
         self.actionWidth = actionWidth
+        self.outputSize = outputSize
         let n = horizon * actors
         observations = FloatBuffer(count: n * observationSize)
         actions = FloatBuffer(count: n * actionWidth)
         logProbs = FloatBuffer(count: n)
+        outputs = FloatBuffer(count: n * outputSize)
         values = FloatBuffer(count: n)
         rewards = FloatBuffer(count: n)
         bootstrapValues = FloatBuffer(count: n)

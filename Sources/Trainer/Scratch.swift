@@ -21,6 +21,8 @@ final class Scratch {
     let mbObservations: FloatBuffer
     let mbActions: FloatBuffer
     let mbOldLogProbs: FloatBuffer
+    let mbOldOutputs: FloatBuffer
+    let mbRowScratch: FloatBuffer
     let mbAdvantages: FloatBuffer
     let mbReturns: FloatBuffer
     let mbLogProbs: FloatBuffer
@@ -51,6 +53,8 @@ final class Scratch {
         mbObservations = FloatBuffer(count: capacity * o)
         mbActions = FloatBuffer(count: capacity * max(net.head.outputSize, 1))
         mbOldLogProbs = FloatBuffer(count: capacity)
+        mbOldOutputs = FloatBuffer(count: capacity * net.head.outputSize)
+        mbRowScratch = FloatBuffer(count: capacity)
         mbAdvantages = FloatBuffer(count: capacity)
         mbReturns = FloatBuffer(count: capacity)
         mbLogProbs = FloatBuffer(count: capacity)

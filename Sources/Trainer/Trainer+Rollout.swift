@@ -15,6 +15,7 @@ extension Trainer {
             obs.update(from: s.observations.pointer, count: a * o)
 
             let out = MLP.forward(parameters: θ.pointer, input: obs, rows: a, workspace: s.policy)
+            (b.outputs.pointer + row * b.outputSize).update(from: out, count: a * b.outputSize)
             let actions = b.actions.pointer + row * w
             net.sample(output: out, θ: θ.pointer, rows: a, scratch: s.distribution.pointer, into: actions, rng: &rng)
             net.logProb(output: out, θ: θ.pointer, actions: actions, rows: a, scratch: s.distribution.pointer,

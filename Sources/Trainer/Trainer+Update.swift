@@ -5,7 +5,7 @@ import Networks
 
 extension Trainer {
     /// K epochs over the iteration's samples in shuffled minibatches of B (method.md §1):
-    /// minimise −L_PPO(θ) + c1·Ê[(V_θ − V_target)²] − c2·Ê[H(π_θ)], global grad-norm clip, Adam.
+    /// minimise −L_method(θ) + c1·Ê[(V_θ − V_target)²] − c2·Ê[H(π_θ)], global grad-norm clip, Adam.
     func update() throws -> [String: Double] {
         let n = buffer.count, bSize = config.minibatchSize
         var sums = UpdateSums()
@@ -20,18 +20,20 @@ extension Trainer {
             }
         }
         let m = Double(max(sums.minibatches, 1))
-        return [
+        var metrics = [
             MetricKey.policyLoss: sums.policyLoss / m,
             MetricKey.valueLoss: sums.valueLoss / m,
             MetricKey.entropy: sums.entropy / m,
-            MetricKey.approxKL: sums.approxKL / m,
-            MetricKey.clipFraction: sums.clipFraction / m,
+            MetricKey.approxKLMinibatch: sums.approxKL / m,
+            method.coefficientMetric: sums.coefficient / m,
         ]
+        if case .ppo = method { metrics[MetricKey.clipFraction] = sums.clipFraction / m }
+        return metrics
     }
 
     struct UpdateSums {
         var minibatches = 0
-        var policyLoss = 0.0, valueLoss = 0.0, entropy = 0.0, approxKL = 0.0, clipFraction = 0.0
+        var policyLoss = 0.0, valueLoss = 0.0, entropy = 0.0, approxKL = 0.0, clipFraction = 0.0, coefficient = 0.0
     }
 
     /// A fresh random order of the iteration's samples: Fisher–Yates from the identity with the
@@ -60,6 +62,8 @@ extension Trainer {
                 (s.mbObservations.pointer + r * o).update(from: b.observations.pointer + k * o, count: o)
                 (s.mbActions.pointer + r * w).update(from: b.actions.pointer + k * w, count: w)
                 s.mbOldLogProbs[r] = b.logProbs[k]
+                (s.mbOldOutputs.pointer + r * b.outputSize).update(from: b.outputs.pointer + k * b.outputSize,
+                                                                   count: b.outputSize)
                 s.mbAdvantages[r] = b.advantages[k]
                 s.mbReturns[r] = b.returns[k]
             }
@@ -83,6 +87,7 @@ extension Trainer {
         }
         GradientClipping.clipGlobalNorm(gradient.pointer, count: gradient.count, maxNorm: Float(config.maxGradNorm))
         adam.update(parameters: θ.pointer, gradient: gradient.pointer)
+        updatesDone += 1
 
         sums.minibatches += 1
         sums.policyLoss += Double(losses.policy.loss)
@@ -90,24 +95,29 @@ extension Trainer {
         sums.entropy += Double(losses.entropy)
         sums.approxKL += Double(losses.policy.approxKL)
         sums.clipFraction += Double(losses.policy.clipFraction)
+        sums.coefficient += Double(losses.policy.coefficient)
     }
 
-    /// The full loss of the gathered minibatch, −L_PPO + c1·value loss − c2·entropy, and its
+    /// The full loss of the gathered minibatch, −L_method + c1·value loss − c2·entropy, and its
     /// gradient with respect to θ (written into `gradient`).
-    func minibatchLossAndGradient(rows: Int) -> (policy: PPO.MinibatchStatistics, value: Float, entropy: Float) {
+    func minibatchLossAndGradient(rows: Int) -> (policy: PolicyStatistics, value: Float, entropy: Float) {
         let s = scratch, g = gradient.pointer, p = θ.pointer
         gradient.fill(0)
 
-        // Policy: −L_PPO − c2·H.
+        // Policy: −L_method − c2·H.
         let out = MLP.forward(parameters: p, input: s.mbObservations.pointer, rows: rows, workspace: s.policy)
         net.logProb(output: out, θ: p, actions: s.mbActions.pointer, rows: rows, scratch: s.distribution.pointer,
                     into: s.mbLogProbs.pointer)
-        let stats = ppo.lossGradient(logProb: s.mbLogProbs.pointer, oldLogProb: s.mbOldLogProbs.pointer,
-                                     advantages: s.mbAdvantages.pointer, rows: rows, dLogProb: s.mbDLogProbs.pointer)
         let dOut = s.dPolicyOutput.pointer
         dOut.update(repeating: 0, count: rows * net.head.outputSize)
-        net.logProbBackward(output: out, θ: p, actions: s.mbActions.pointer, rows: rows, scale: s.mbDLogProbs.pointer,
-                            scratch: s.distribution.pointer, dOutput: dOut, gradient: g)
+        let context = MinibatchContext(
+            net: net, rows: rows, θ: p, θold: θold.pointer, observations: s.mbObservations.pointer,
+            actions: s.mbActions.pointer, output: out, logProb: s.mbLogProbs.pointer,
+            oldOutput: s.mbOldOutputs.pointer, oldLogProb: s.mbOldLogProbs.pointer,
+            advantages: s.mbAdvantages.pointer, returns: s.mbReturns.pointer, dOutput: dOut, gradient: g,
+            rowScratchA: s.mbRowScratch.pointer, rowScratchB: s.mbDLogProbs.pointer,
+            distributionScratch: s.distribution.pointer, update: updatesDone, totalUpdates: totalUpdates)
+        let stats = method.policyLoss(context)
         let entropy = net.meanEntropy(output: out, θ: p, rows: rows, scratch: s.distribution.pointer,
                                       perRow: s.mbPerRow.pointer)
         if config.c2 != 0 {
@@ -130,5 +140,24 @@ extension Trainer {
         MLP.backward(parameters: p, input: s.mbObservations.pointer, rows: rows, outputGradient: s.dValue.pointer,
                      gradient: g, workspace: s.value)
         return (stats, valueLoss, entropy)
+    }
+}
+
+extension Trainer {
+    /// d(θold, θ) = Ê[KL(π_θold ‖ π_θ)] over all of the iteration's samples.
+    func measureKL() -> Double {
+        let n = buffer.count, o = env.observationSize, width = buffer.outputSize, s = scratch
+        var sum = 0.0
+        var start = 0
+        while start < n {
+            let rows = min(s.capacity, n - start)
+            let out = MLP.forward(parameters: θ.pointer, input: buffer.observations.pointer + start * o, rows: rows,
+                                  workspace: s.policy)
+            net.kl(outputP: buffer.outputs.pointer + start * width, θP: θold.pointer, outputQ: out, θQ: θ.pointer,
+                   rows: rows, scratch: s.distribution.pointer, into: s.mbRowScratch.pointer)
+            for r in 0..<rows { sum += Double(s.mbRowScratch[r]) }
+            start += rows
+        }
+        return sum / Double(n)
     }
 }

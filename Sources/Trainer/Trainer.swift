@@ -11,6 +11,8 @@ public final class Trainer {
     let env: VectorEnv
     let net: ActorCritic
     let θ: FloatBuffer
+    /// θold: the parameters that collected the current iteration's data.
+    let θold: FloatBuffer
     let gradient: FloatBuffer
     var adam: Adam
     var observationStatistics: RunningMeanStd?
@@ -19,7 +21,10 @@ public final class Trainer {
     var episodes: EpisodeTracker
     public private(set) var stepsDone = 0
     public private(set) var iteration = 0
-    let ppo: PPO
+    var method: PolicyMethod
+    /// Policy updates (minibatch steps) done so far, and how many the whole run will do.
+    public internal(set) var updatesDone = 0
+    let totalUpdates: Int
 
     let buffer: RolloutBuffer
     let scratch: Scratch
@@ -35,17 +40,15 @@ public final class Trainer {
     }
 
     init(config: TrainingConfig, resuming state: TrainingState?) throws {
-        guard let method = MethodCatalog.method(named: config.method) else {
-            throw TrainerError.unknownMethod(config.method, valid: MethodCatalog.names)
-        }
         for (name, value) in [("steps", config.steps), ("horizon", config.horizon), ("epochs", config.epochs),
                               ("minibatch_size", config.minibatchSize), ("actors", config.actors)] where value <= 0 {
             throw TrainerError.invalidConfig("\(name) must be > 0, found \(value)")
         }
-        let clip = config.params["clip"] ?? method.defaults["clip"] ?? 0.2
-        guard clip > 0 else { throw TrainerError.invalidConfig("PPO.clip must be > 0, found \(clip)") }
         self.config = config
-        ppo = PPO(clip: Float(clip))
+        method = try state?.method ?? PolicyMethod(config: config)
+        let samples = config.horizon * config.actors
+        let iterations = (config.steps + samples - 1) / samples
+        totalUpdates = iterations * config.epochs * ((samples + config.minibatchSize - 1) / config.minibatchSize)
         BLAS.useSingleThread()
 
         env = try state.map { try VectorEnv(snapshot: $0.environment) }
@@ -57,9 +60,10 @@ public final class Trainer {
         }
         net = ActorCritic(observationSize: env.observationSize, head: head)
         θ = FloatBuffer(count: net.parameterCount)
+        θold = FloatBuffer(count: net.parameterCount)
         gradient = FloatBuffer(count: net.parameterCount)
-        buffer = RolloutBuffer(horizon: config.horizon, actors: config.actors,
-                               observationSize: env.observationSize, actionWidth: env.actionSpace.width)
+        buffer = RolloutBuffer(horizon: config.horizon, actors: config.actors, observationSize: env.observationSize,
+                               actionWidth: env.actionSpace.width, outputSize: head.outputSize)
         scratch = Scratch(net: net, capacity: max(config.minibatchSize, config.actors), actors: config.actors)
 
         if let state {
@@ -74,6 +78,7 @@ public final class Trainer {
             episodes = state.episodes
             stepsDone = state.stepsDone
             iteration = state.iteration
+            updatesDone = state.updatesDone
         } else {
             rng = SeededGenerator(seed: config.seed, stream: 0)
             var initRNG = SeededGenerator(seed: config.seed, stream: 0xA11CE)
@@ -101,7 +106,11 @@ public final class Trainer {
         episodes.startIteration()
         collectRollout()
         buffer.computeAdvantages(gamma: Float(config.gamma), lambda: Float(config.lambda))
+        θold.copy(from: θ)
         var metrics = try update()
+        let kl = measureKL()
+        metrics[MetricKey.klOldNew] = kl
+        method.iterationEnded(measuredKL: kl)
         iteration += 1
         stepsDone += buffer.count
         metrics[MetricKey.episodes] = Double(episodes.completed)

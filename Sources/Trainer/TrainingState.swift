@@ -9,6 +9,8 @@ public struct TrainingState: Codable {
     public var config: TrainingConfig
     public var stepsDone: Int
     public var iteration: Int
+    public var updatesDone: Int
+    var method: PolicyMethod
     public var parameters: FloatBuffer
     public var adam: Adam
     public var observationStatistics: RunningMeanStd?
@@ -22,7 +24,8 @@ extension Trainer {
     /// A snapshot taken between iterations (deep copies: the trainer can keep running).
     public func state() -> TrainingState {
         TrainingState(
-            config: config, stepsDone: stepsDone, iteration: iteration, parameters: θ.clone(),
+            config: config, stepsDone: stepsDone, iteration: iteration, updatesDone: updatesDone, method: method,
+            parameters: θ.clone(),
             adam: adam.copy(), observationStatistics: observationStatistics, rewardScaler: rewardScaler,
             rng: rng, episodes: episodes, environment: env.snapshot())
     }

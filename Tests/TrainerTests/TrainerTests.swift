@@ -14,7 +14,7 @@ func smallConfig(seed: UInt64 = 7, steps: Int = 4 * 128 * 3) -> TrainingConfig {
 
 @Test func gaeByHandWithTruncationAndTermination() {
     // One actor, T = 4: an episode truncated at t = 1 (bootstrap 5) and one terminated at t = 3.
-    let b = RolloutBuffer(horizon: 4, actors: 1, observationSize: 1, actionWidth: 1)
+    let b = RolloutBuffer(horizon: 4, actors: 1, observationSize: 1, actionWidth: 1, outputSize: 1)
     let r: [Float] = [1, 2, 3, 4], v: [Float] = [0.5, 1, 1.5, 2]
     for t in 0..<4 { b.rewards[t] = r[t]; b.values[t] = v[t] }
     b.episodeEnded[1] = true; b.truncated[1] = true; b.bootstrapValues[1] = 5
@@ -34,7 +34,7 @@ func smallConfig(seed: UInt64 = 7, steps: Int = 4 * 128 * 3) -> TrainingConfig {
 }
 
 @Test func gaeBootstrapsWithLastValueWhenTheEpisodeContinues() {
-    let b = RolloutBuffer(horizon: 2, actors: 2, observationSize: 1, actionWidth: 1)
+    let b = RolloutBuffer(horizon: 2, actors: 2, observationSize: 1, actionWidth: 1, outputSize: 1)
     for k in 0..<4 { b.rewards[k] = 1; b.values[k] = 0 }
     b.lastValues[0] = 10; b.lastValues[1] = -10
     b.computeAdvantages(gamma: 0.5, lambda: 1)
@@ -60,17 +60,27 @@ func smallConfig(seed: UInt64 = 7, steps: Int = 4 * 128 * 3) -> TrainingConfig {
     #expect(abs(Double(stats.loss) - handLoss) < 1e-6)
 }
 
-@Test func fullMinibatchLossGradientMatchesFiniteDifferences() throws {
+/// Every method's full minibatch loss (−L_method + c1·value loss − c2·entropy) against central
+/// differences in θ, with θ moved away from θold so that the trust-region terms are active.
+@Test(arguments: [("PPO", 0.2), ("KLFixed", 1.0), ("KLAdaptive", 0.01), ("MDPO", 2.0)])
+func fullMinibatchLossGradientMatchesFiniteDifferences(method: String, value: Double) throws {
     var config = smallConfig()
+    config.method = method
+    config.params = [MethodCatalog.method(named: method)!.signature: value]
     config.c2 = 0.01  // exercise the entropy term too
     let trainer = try Trainer(config: config)
     trainer.collectRollout()
     trainer.buffer.computeAdvantages(gamma: 0.99, lambda: 0.95)
+    trainer.θold.copy(from: trainer.θ)
+    var noise = SeededGenerator(seed: 5, stream: 5)
+    for i in 0..<trainer.θ.count { trainer.θ[i] += Float(noise.normal() * 0.02) }
     let rows = 16
     trainer.scratch.permutation = (0..<Int32(trainer.buffer.count)).map { $0 }
     trainer.gatherMinibatch(from: 40, rows: rows)
-    // Move old log-probs so that some ratios are clipped.
-    for r in 0..<rows where r % 3 == 0 { trainer.scratch.mbOldLogProbs[r] += r % 2 == 0 ? 0.6 : -0.6 }
+    // Move old log-probs so that some PPO ratios are clipped.
+    if method == "PPO" {
+        for r in 0..<rows where r % 3 == 0 { trainer.scratch.mbOldLogProbs[r] += r % 2 == 0 ? 0.6 : -0.6 }
+    }
     _ = trainer.minibatchLossAndGradient(rows: rows)
     let analytic = trainer.gradient.array.map(Double.init)
     func totalLoss() -> Double {

@@ -1,0 +1,50 @@
+import Testing
+@testable import Trainer
+
+@Test func klAdaptiveDoublesAndHalvesBeta() {
+    var m = KLPenalty(beta: 1, targetKL: 0.01)
+    m.iterationEnded(measuredKL: 0.0151)  // > 1.5·d_targ
+    #expect(m.beta == 2)
+    m.iterationEnded(measuredKL: 0.015)   // not above 1.5·d_targ, not below d_targ/1.5: unchanged
+    #expect(m.beta == 2)
+    m.iterationEnded(measuredKL: 0.0066)  // < d_targ/1.5 = 0.00667
+    #expect(m.beta == 1)
+    var fixed = KLPenalty(beta: 1, targetKL: nil)
+    fixed.iterationEnded(measuredKL: 100)
+    #expect(fixed.beta == 1)
+}
+
+@Test func mdpoAnnealsBetaLinearlyToZero() {
+    let m = MDPO(beta0: 2)
+    #expect(m.beta(update: 0, totalUpdates: 100) == 2)
+    #expect(m.beta(update: 25, totalUpdates: 100) == 1.5)
+    #expect(m.beta(update: 100, totalUpdates: 100) == 0)
+}
+
+@Test func trainerCountsUpdatesAgainstTheRunTotal() throws {
+    // 3 iterations × 2 epochs × (512 / 32) minibatches.
+    let trainer = try Trainer(config: smallConfig())
+    #expect(trainer.totalUpdates == 3 * 2 * 16)
+    try trainer.train(sink: MemoryMetricSink())
+    #expect(trainer.updatesDone == trainer.totalUpdates)
+}
+
+@Test func klAdaptiveBetaFollowsTheMeasuredKLOfEachIteration() throws {
+    var config = smallConfig()
+    config.method = "KLAdaptive"
+    config.params = ["d_targ": 1e-9]  // any real update overshoots: β must double every iteration
+    let trainer = try Trainer(config: config)
+    let sink = MemoryMetricSink()
+    try trainer.train(sink: sink)
+    // β in force during iteration k is 2^k (it starts at beta_init = 1).
+    #expect(sink.rows.map { $0.metrics["beta"] } == [1, 2, 4])
+    #expect(sink.rows.allSatisfy { ($0.metrics[MetricKey.klOldNew] ?? 0) > 1e-9 })
+}
+
+@Test func unknownHyperparameterIsRejectedWithTheValidOnes() {
+    var config = smallConfig()
+    config.params = ["beta": 1]
+    #expect(throws: TrainerError.invalidConfig("PPO has no hyperparameter 'beta'; valid: clip")) {
+        try Trainer(config: config)
+    }
+}
