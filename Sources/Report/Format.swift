@@ -1,0 +1,47 @@
+import Foundation
+
+/// Number formatting shared by every rendering. Fixed rules, no locale: the same numbers always
+/// give the same bytes.
+public enum Format {
+    /// A hyperparameter value: integers without a decimal point ("40", "1"), others in Swift's
+    /// shortest round-trip form ("0.003", "0.2"). nil → "–".
+    public static func value(_ v: Double?) -> String {
+        guard let v else { return "–" }
+        if v.isFinite, v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return "\(v)"
+    }
+
+    /// A statistic for humans: two decimals ("-147.52"); never "-0.00".
+    public static func fixed(_ x: Double, decimals: Int = 2) -> String {
+        guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
+        let s = String(format: "%.\(decimals)f", x)
+        if s.hasPrefix("-"), s.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { return String(s.dropFirst()) }
+        return s
+    }
+
+    /// A number for JSON: Swift's shortest round-trip form (exact, deterministic); `null` when not
+    /// finite (JSON has no infinity).
+    public static func json(_ x: Double) -> String {
+        guard x.isFinite else { return "null" }
+        if x == 0 { return "0.0" }
+        return "\(x)"
+    }
+
+    /// A JSON string literal.
+    public static func json(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

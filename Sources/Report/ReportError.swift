@@ -1,0 +1,31 @@
+/// Everything the report refuses, each described in one line for standard error.
+public enum ReportError: Error, Equatable, CustomStringConvertible {
+    case noStore(path: String)
+    case noSweeps(path: String)
+    case unknownSweep(name: String, existing: [String])
+    case emptySweep(name: String, counts: [String: Int])
+    case cannotReadReference(path: String, reason: String)
+    case badReference(path: String, line: Int, message: String)
+
+    public var description: String {
+        switch self {
+        case let .noStore(path):
+            return "\(path): no such store (run `mcpo-sweep run FILE` first, or pass --db PATH)"
+        case let .noSweeps(path):
+            return "\(path): the store has no sweeps yet"
+        case let .unknownSweep(name, existing):
+            let list = existing.map { "'\($0)'" }.joined(separator: ", ")
+            return "no sweep named '\(name)'; the store has: \(list.isEmpty ? "none" : list)"
+        case let .emptySweep(name, counts):
+            let states = ["pending", "running", "done", "failed"]
+            let summary = states.map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
+            let total = counts.values.reduce(0, +)
+            if total == 0 { return "sweep '\(name)' has no runs" }
+            return "sweep '\(name)' has no finished run with a 'score' metric yet (\(total) runs: \(summary))"
+        case let .cannotReadReference(path, reason):
+            return "\(path): cannot read the reference table (\(reason))"
+        case let .badReference(path, line, message):
+            return "\(path):\(line): \(message)"
+        }
+    }
+}

@@ -1,0 +1,291 @@
+/// The output formats of `mcpo-report table1`.
+public enum Table1Format: String, CaseIterable, Sendable {
+    case term, md, latex, csv, json
+}
+
+extension Table1 {
+    /// Renders the table. `ansi` only matters for `.term` (bold/underline as ANSI styles; without
+    /// them the marks are shown as `*` and `~` after the cell). The output ends with a newline and
+    /// depends on nothing but the table and the arguments.
+    public func render(_ format: Table1Format, ansi: Bool = false, referenceName: String? = nil) -> String {
+        switch format {
+        case .term: return renderTerm(ansi: ansi, referenceName: referenceName)
+        case .md: return renderMarkdown(referenceName: referenceName)
+        case .latex: return renderLatex(referenceName: referenceName)
+        case .csv: return renderCSV()
+        case .json: return renderJSON(referenceName: referenceName)
+        }
+    }
+
+    /// True when any cell has a published figure beside it.
+    public var hasReference: Bool { cells.contains { $0.reference != nil } }
+
+    /// The footnote: how a score and a cell are computed, and what the marks mean.
+    public var footnote: String {
+        "Score = \(Self.scoreRule). Cell = \(Self.stdRule). Marks: \(Self.markRule)."
+    }
+
+    func referenceNote(_ name: String?) -> String {
+        "Beside each cell: the published mean ± std\(name.map { " (\($0))" } ?? "")."
+    }
+
+    // MARK: cell text
+
+    /// "mean ± std (n=k)" with two decimals.
+    public static func cellText(_ cell: Cell) -> String {
+        "\(Format.fixed(cell.mean)) ± \(Format.fixed(cell.std)) (n=\(cell.n))"
+    }
+
+    static func referenceText(_ entry: ReferenceTable.Entry?) -> String {
+        guard let entry else { return "–" }
+        return "\(Format.fixed(entry.mean)) ± \(Format.fixed(entry.std))"
+    }
+
+    // MARK: term
+
+    func renderTerm(ansi: Bool, referenceName: String?) -> String {
+        let withReference = hasReference
+        var header = ["method", "param", "value"]
+        for env in envs {
+            header.append(env)
+            if withReference { header.append("paper") }
+        }
+        // (visible text, styled text) per column
+        var lines: [[(String, String)]] = [header.map { ($0, $0) }]
+        for row in rows {
+            var line: [(String, String)] = [row.method, row.param ?? "–", Format.value(row.value)].map { ($0, $0) }
+            for env in envs {
+                if let cell = cell(row, env) {
+                    var text = Self.cellText(cell)
+                    var styled = text
+                    if ansi {
+                        if cell.bold { styled = "\u{1B}[1m\(text)\u{1B}[0m" }
+                        if cell.underline { styled = "\u{1B}[4m\(text)\u{1B}[0m" }
+                    } else {
+                        text += cell.bold ? " *" : (cell.underline ? " ~" : "  ")
+                        styled = text
+                    }
+                    line.append((text, styled))
+                } else {
+                    line.append(("–", "–"))
+                }
+                if withReference {
+                    let ref = Self.referenceText(cell(row, env)?.reference)
+                    line.append((ref, ref))
+                }
+            }
+            lines.append(line)
+        }
+        var widths = [Int](repeating: 0, count: header.count)
+        for line in lines { for (i, c) in line.enumerated() { widths[i] = max(widths[i], c.0.count) } }
+        var out = "Table 1 · sweep '\(sweep)'\n"
+        for line in lines {
+            var text = ""
+            for (i, c) in line.enumerated() {
+                let last = i == line.count - 1
+                text += c.1 + (last ? "" : String(repeating: " ", count: widths[i] - c.0.count + 2))
+            }
+            while text.hasSuffix(" ") { text.removeLast() }
+            out += text + "\n"
+        }
+        if !ansi { out += "* best mean of its column; ~ Cohen's d < 0.5 against the best.\n" }
+        if withReference { out += referenceNote(referenceName) + "\n" }
+        out += footnote + "\n"
+        return out
+    }
+
+    // MARK: Markdown
+
+    static func markdownEscape(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    func renderMarkdown(referenceName: String?) -> String {
+        let withReference = hasReference
+        var header = ["method", "param", "value"]
+        var align = [":--", ":--", "--:"]
+        for env in envs {
+            header.append(Self.markdownEscape(env))
+            align.append(":--")
+            if withReference {
+                header.append("\(Self.markdownEscape(env)) (paper)")
+                align.append(":--")
+            }
+        }
+        var out = "**Table 1** — sweep `\(sweep)`\n\n"
+        out += "| " + header.joined(separator: " | ") + " |\n"
+        out += "|" + align.joined(separator: "|") + "|\n"
+        for row in rows {
+            var fields = [Self.markdownEscape(row.method), Self.markdownEscape(row.param ?? "–"), Format.value(row.value)]
+            for env in envs {
+                let cell = cell(row, env)
+                if let cell {
+                    var text = Self.cellText(cell)
+                    if cell.bold { text = "**\(text)**" }
+                    if cell.underline { text = "<u>\(text)</u>" }
+                    fields.append(text)
+                } else {
+                    fields.append("–")
+                }
+                if withReference { fields.append(Self.referenceText(cell?.reference)) }
+            }
+            out += "| " + fields.joined(separator: " | ") + " |\n"
+        }
+        out += "\n"
+        if withReference { out += referenceNote(referenceName) + " " }
+        out += footnote + "\n"
+        return out
+    }
+
+    // MARK: LaTeX
+
+    static func latexEscape(_ s: String) -> String {
+        var out = ""
+        for ch in s {
+            switch ch {
+            case "\\": out += "\\textbackslash{}"
+            case "&", "%", "$", "#", "_", "{", "}": out += "\\\(ch)"
+            case "~": out += "\\textasciitilde{}"
+            case "^": out += "\\textasciicircum{}"
+            case "±": out += "$\\pm$"
+            case "–": out += "--"
+            case "−": out += "$-$"
+            case "<": out += "$<$"
+            case ">": out += "$>$"
+            case "·": out += "$\\cdot$"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
+    static func latexNumber(_ x: Double) -> String {
+        let s = Format.fixed(x)
+        return s.hasPrefix("-") ? "$-$" + s.dropFirst() : s
+    }
+
+    func renderLatex(referenceName: String?) -> String {
+        let withReference = hasReference
+        var spec = "lll"
+        var header = ["method", "param", "value"]
+        for env in envs {
+            spec += "|l"
+            header.append(Self.latexEscape(env))
+            if withReference {
+                spec += "l"
+                header.append("paper")
+            }
+        }
+        var out = "% Table 1, sweep '\(sweep)' (generated by mcpo-report)\n"
+        out += "\\begin{tabular}{\(spec)}\n\\hline\n"
+        out += header.joined(separator: " & ") + " \\\\\n\\hline\n"
+        for row in rows {
+            var fields = [Self.latexEscape(row.method), Self.latexEscape(row.param ?? "–"), Format.value(row.value)]
+            for env in envs {
+                let cell = cell(row, env)
+                if let cell {
+                    var text = "\(Self.latexNumber(cell.mean)) $\\pm$ \(Self.latexNumber(cell.std)) (n=\(cell.n))"
+                    if cell.bold { text = "\\textbf{\(text)}" }
+                    if cell.underline { text = "\\underline{\(text)}" }
+                    fields.append(text)
+                } else {
+                    fields.append("--")
+                }
+                if withReference {
+                    if let ref = cell?.reference {
+                        fields.append("\(Self.latexNumber(ref.mean)) $\\pm$ \(Self.latexNumber(ref.std))")
+                    } else {
+                        fields.append("--")
+                    }
+                }
+            }
+            out += fields.joined(separator: " & ") + " \\\\\n"
+        }
+        out += "\\hline\n\\end{tabular}\n\n"
+        var note = footnote
+        if withReference { note = referenceNote(referenceName) + " " + note }
+        out += "{\\footnotesize \(Self.latexEscape(note))}\n"
+        return out
+    }
+
+    // MARK: CSV (one line per cell, like the reference tables)
+
+    static func csvField(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func csvNumber(_ x: Double) -> String {
+        guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
+        return "\(x)"
+    }
+
+    func renderCSV() -> String {
+        let withReference = hasReference
+        var out = "method,param,value,env,mean,std,n,bold,underline,d"
+        if withReference { out += ",ref_steps,ref_mean,ref_std,ref_n" }
+        out += "\n"
+        for cell in cells {
+            var fields = [
+                Self.csvField(cell.row.method), Self.csvField(cell.row.param ?? ""),
+                cell.row.value.map { Format.value($0) } ?? "", Self.csvField(cell.env),
+                Self.csvNumber(cell.mean), Self.csvNumber(cell.std), String(cell.n),
+                String(cell.bold), String(cell.underline), Self.csvNumber(cell.mark.d),
+            ]
+            if withReference {
+                if let ref = cell.reference {
+                    fields += [String(ref.steps), Self.csvNumber(ref.mean), Self.csvNumber(ref.std), String(ref.n)]
+                } else {
+                    fields += ["", "", "", ""]
+                }
+            }
+            out += fields.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    // MARK: JSON (the contract: keys are never renamed; sorted keys, fixed number forms)
+
+    /// `{"cells": [{"bold", "d", "env", "mean", "method", "n", "param", "reference"?, "std",
+    /// "underline", "value"}, ...], "rules": {...}, "sweep"}`. Numbers are exact (Swift's
+    /// shortest round-trip form); `d` is `null` when infinite; `param`/`value` are `null` for a
+    /// run without a signature hyperparameter; `reference` is present only when known.
+    func renderJSON(referenceName: String?) -> String {
+        var out = "{\n  \"cells\": ["
+        for (i, cell) in cells.enumerated() {
+            var members: [(String, String)] = [
+                ("bold", String(cell.bold)),
+                ("d", Format.json(cell.mark.d)),
+                ("env", Format.json(cell.env)),
+                ("mean", Format.json(cell.mean)),
+                ("method", Format.json(cell.row.method)),
+                ("n", String(cell.n)),
+                ("param", cell.row.param.map(Format.json) ?? "null"),
+                ("std", Format.json(cell.std)),
+                ("underline", String(cell.underline)),
+                ("value", cell.row.value.map(Format.json) ?? "null"),
+            ]
+            if let ref = cell.reference {
+                let object = [
+                    ("mean", Format.json(ref.mean)), ("n", String(ref.n)),
+                    ("std", Format.json(ref.std)), ("steps", String(ref.steps)),
+                ].map { "\(Format.json($0.0)): \($0.1)" }.joined(separator: ", ")
+                members.append(("reference", "{\(object)}"))
+            }
+            members.sort { $0.0 < $1.0 }
+            out += (i == 0 ? "\n" : ",\n") + "    {"
+            out += members.map { "\(Format.json($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+        }
+        out += cells.isEmpty ? "],\n" : "\n  ],\n"
+        var top: [(String, String)] = [
+            ("rules", "{" + [("cells", Self.stdRule), ("marks", Self.markRule), ("score", Self.scoreRule)]
+                .map { "\(Format.json($0.0)): \(Format.json($0.1))" }.joined(separator: ", ") + "}"),
+            ("sweep", Format.json(sweep)),
+        ]
+        if let referenceName, hasReference { top.append(("reference_source", Format.json(referenceName))) }
+        top.sort { $0.0 < $1.0 }
+        out += top.map { "  \(Format.json($0.0)): \($0.1)" }.joined(separator: ",\n")
+        out += "\n}\n"
+        return out
+    }
+}

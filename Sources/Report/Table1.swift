@@ -1,0 +1,136 @@
+/// Table 1 of the paper: rows (method, signature hyperparameter value) × columns (environment),
+/// each cell the mean ± sample std of the runs' scores over seeds.
+public struct Table1: Equatable, Sendable {
+    /// One row of the table: a method with one value of its signature hyperparameter.
+    public struct Row: Hashable, Sendable {
+        public var method: String
+        public var param: String?
+        public var value: Double?
+
+        public init(method: String, param: String?, value: Double?) {
+            self.method = method
+            self.param = param
+            self.value = value
+        }
+    }
+
+    public struct Cell: Equatable, Sendable {
+        public var row: Row
+        public var env: String
+        /// The seeds' scores, in seed order (the order the mean is summed in).
+        public var scores: [Double]
+        public var summary: Statistics.Summary
+        public var mark: Statistics.Mark
+        /// The published figure for this cell, when a reference table was given and has it.
+        public var reference: ReferenceTable.Entry?
+
+        public var mean: Double { summary.mean }
+        public var std: Double { summary.std }
+        public var n: Int { summary.n }
+        public var bold: Bool { mark.bold }
+        public var underline: Bool { mark.underline }
+    }
+
+    /// One finished run's score (its `score` metric at its last recorded step).
+    public struct RunScore: Equatable, Sendable {
+        public var row: Row
+        public var env: String
+        public var seed: Int
+        /// Tie-breaker among runs of the same cell and seed (the run's config hash).
+        public var identity: String
+        public var score: Double
+
+        public init(row: Row, env: String, seed: Int, identity: String = "", score: Double) {
+            self.row = row
+            self.env = env
+            self.seed = seed
+            self.identity = identity
+            self.score = score
+        }
+    }
+
+    public var sweep: String
+    /// Rows in display order.
+    public var rows: [Row]
+    /// Environment columns in display order.
+    public var envs: [String]
+    /// Cells in display order (row-major: by row, then by environment); missing cells are absent.
+    public var cells: [Cell]
+
+    public func cell(_ row: Row, _ env: String) -> Cell? {
+        cells.first { $0.row == row && $0.env == env }
+    }
+
+    /// The rule every rendering states in its footnote.
+    public static let scoreRule =
+        "mean undiscounted return of the last 100 completed training episodes, read at each run's last recorded step; finished runs only"
+    public static let stdRule =
+        "mean ± std over seeds (n = number of seeds), std = sample standard deviation (n−1), shown as 0 when n = 1"
+    public static let markRule =
+        "bold = best mean of its column (ties all bold); underlined = Cohen's d < 0.5 against the best (pooled sample std)"
+
+    /// Builds the table from individual run scores: groups by (row, env), orders seeds, computes
+    /// the statistics and the marks of each column, and attaches reference figures.
+    public init(sweep: String, scores: [RunScore], reference: ReferenceTable? = nil) {
+        self.sweep = sweep
+        var groups: [Row: [String: [RunScore]]] = [:]
+        for s in scores { groups[s.row, default: [:]][s.env, default: []].append(s) }
+
+        rows = groups.keys.sorted(by: Ordering.rowPrecedes)
+        envs = Set(scores.map(\.env)).sorted(by: Ordering.envPrecedes)
+
+        var built: [Cell] = []
+        for row in rows {
+            for env in envs {
+                guard let runs = groups[row]?[env], !runs.isEmpty else { continue }
+                let ordered = runs.sorted { ($0.seed, $0.identity) < ($1.seed, $1.identity) }
+                let xs = ordered.map(\.score)
+                built.append(Cell(
+                    row: row, env: env, scores: xs, summary: Statistics.Summary(xs)!,
+                    mark: Statistics.Mark(bold: false, underline: false, d: 0),
+                    reference: reference?.entry(for: row, env: env)))
+            }
+        }
+        for env in envs {
+            let indices = built.indices.filter { built[$0].env == env }
+            let marks = Statistics.marks(indices.map { built[$0].summary })
+            for (i, mark) in zip(indices, marks) { built[i].mark = mark }
+        }
+        cells = built
+    }
+}
+
+/// The display order of rows and columns.
+public enum Ordering {
+    /// The paper's method order; methods not listed come after, alphabetically.
+    public static let methods = ["KLAdaptive", "KLFixed", "PPO", "MDPO", "VMPO", "MCPO"]
+    /// The paper's environment order; others come after, alphabetically.
+    public static let envs = ["Pendulum", "LunarLander", "BipedalWalker"]
+
+    static func rank(_ name: String, in list: [String]) -> Int {
+        list.firstIndex { $0.lowercased() == name.lowercased() } ?? list.count
+    }
+
+    public static func methodPrecedes(_ a: String, _ b: String) -> Bool {
+        let (ra, rb) = (rank(a, in: methods), rank(b, in: methods))
+        if ra != rb { return ra < rb }
+        return a < b
+    }
+
+    public static func envPrecedes(_ a: String, _ b: String) -> Bool {
+        let (ra, rb) = (rank(a, in: envs), rank(b, in: envs))
+        if ra != rb { return ra < rb }
+        return a < b
+    }
+
+    /// By method, then by hyperparameter value (a row without value first), then by its name.
+    public static func rowPrecedes(_ a: Table1.Row, _ b: Table1.Row) -> Bool {
+        if a.method != b.method { return methodPrecedes(a.method, b.method) }
+        switch (a.value, b.value) {
+        case let (x?, y?) where x != y: return x < y
+        case (nil, _?): return true
+        case (_?, nil): return false
+        default: return (a.param ?? "") < (b.param ?? "")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Report
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@main
+struct MCPOReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mcpo-report",
+        abstract: "Tables and figures from an mcpo experiment store.",
+        subcommands: [Table1Command.self])
+}
+
+extension Table1Format: ExpressibleByArgument {}
+
+struct Table1Command: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "table1",
+        abstract: "Rows (method, hyperparameter value) × columns (environment): mean ± std over seeds, n, best mean bold, Cohen's d < 0.5 against it underlined.")
+
+    @Option(name: .long, help: "The experiment store (read only; never created).")
+    var db: String = "mcpo.sqlite"
+
+    @Option(name: .long, help: "The sweep to report (default: the store's only sweep, else the most recently created).")
+    var sweep: String?
+
+    @Option(name: .long, help: "Output format: \(Table1Format.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: Table1Format = .term
+
+    @Option(name: .long, help: "A CSV of published figures (method,param,value,env,steps,mean,std,n) to show beside each cell.")
+    var reference: String?
+
+    func run() throws {
+        do {
+            let table = try makeTable()
+            let ansi = format == .term && isatty(STDOUT_FILENO) == 1
+                && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            FileHandle.standardOutput.write(Data(table.render(format, ansi: ansi, referenceName: reference).utf8))
+        } catch let error as ReportError {
+            fail(error.description)
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    func makeTable() throws -> Table1 {
+        // Read the reference first: a bad file is reported before touching the store.
+        let referenceTable = try reference.map { try ReferenceTable(contentsOf: $0) }
+        let store = try Table1.openStore(path: db)
+        let choice = try Table1.chooseSweep(named: sweep, in: store)
+        if let notice = choice.notice { warn(notice) }
+        let (table, unscored) = try Table1.load(from: store, sweep: choice, reference: referenceTable)
+        if !unscored.isEmpty {
+            warn("ignoring \(unscored.count) finished run(s) without a '\(Table1.scoreKey)' metric (run id \(unscored.map(String.init).joined(separator: ", ")))")
+        }
+        return table
+    }
+
+    func warn(_ line: String) {
+        FileHandle.standardError.write(Data("mcpo-report: \(line)\n".utf8))
+    }
+
+    func fail(_ line: String) -> Never {
+        FileHandle.standardError.write(Data("mcpo-report: error: \(line)\n".utf8))
+        Foundation.exit(1)
+    }
+}
