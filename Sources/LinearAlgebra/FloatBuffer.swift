@@ -32,6 +32,11 @@ public final class FloatBuffer: Codable, @unchecked Sendable {
         pointer.update(from: other.pointer, count: count)
     }
 
+    /// Copies `count` floats from `source`.
+    public func copy(fromPointer source: UnsafePointer<Float>) {
+        pointer.update(from: source, count: count)
+    }
+
     public func clone() -> FloatBuffer {
         let b = FloatBuffer(count: count)
         b.copy(from: self)

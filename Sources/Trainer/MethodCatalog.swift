@@ -6,6 +6,15 @@ public struct MethodInfo: Sendable, Equatable {
     public let signature: String
     /// Every accepted key with its default (the signature's default is used when a sweep omits it).
     public let defaults: [String: Double]
+    /// Every accepted string option with its allowed values, the first being the default.
+    public let choices: [String: [String]]
+
+    public init(name: String, signature: String, defaults: [String: Double], choices: [String: [String]] = [:]) {
+        self.name = name
+        self.signature = signature
+        self.defaults = defaults
+        self.choices = choices
+    }
 }
 
 public enum MethodCatalog {
@@ -14,6 +23,11 @@ public enum MethodCatalog {
         MethodInfo(name: "KLFixed", signature: "beta", defaults: ["beta": 0.1]),
         MethodInfo(name: "PPO", signature: "clip", defaults: ["clip": 0.2]),
         MethodInfo(name: "MDPO", signature: "beta0", defaults: ["beta0": 0.5]),
+        MethodInfo(name: "MCPO", signature: "N",
+                   defaults: ["N": 10, "beta_max": 10, "beta_min": 0.01, "write_interval": 10, "dropout": 0.5],
+                   choices: ["ablation": MCPO.Ablation.allCases.map(\.rawValue)]),
+        MethodInfo(name: "VMPO", signature: "alpha0",
+                   defaults: ["alpha0": 1, "eta0": 1, "eps_eta": 0.01, "eps_alpha": 0.01, "eps_alpha_sigma": 1e-4]),
     ]
 
     /// Case-insensitive lookup; nil for an unknown method.

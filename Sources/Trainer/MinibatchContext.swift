@@ -6,6 +6,8 @@ import Networks
 struct MinibatchContext {
     let net: ActorCritic
     let rows: Int
+    /// Most rows a minibatch of this run can have (for buffers a method allocates once).
+    let capacity: Int
     let θ: UnsafePointer<Float>
     let θold: UnsafePointer<Float>
     let observations: UnsafePointer<Float>
@@ -18,7 +20,10 @@ struct MinibatchContext {
     let oldLogProb: UnsafePointer<Float>
     /// Â_t, normalised over the minibatch.
     let advantages: UnsafePointer<Float>
+    /// V_target, V_θ and V_θold on the minibatch.
     let returns: UnsafePointer<Float>
+    let values: UnsafePointer<Float>
+    let oldValues: UnsafePointer<Float>
     let dOutput: UnsafeMutablePointer<Float>
     let gradient: UnsafeMutablePointer<Float>
     /// Per-row scratch, `rows` floats each.

@@ -5,12 +5,23 @@ enum PolicyMethod: Codable, Equatable {
     case klFixed(KLPenalty)
     case klAdaptive(KLPenalty)
     case mdpo(MDPO)
+    case mcpo(MCPO)
+    case vmpo(VMPO)
 
     /// Builds the method named by `config.method`, with its catalog defaults for omitted keys.
-    init(config: TrainingConfig) throws {
+    init(config: TrainingConfig, parameterCount: Int) throws {
         guard let info = MethodCatalog.method(named: config.method) else {
             throw TrainerError.unknownMethod(config.method, valid: MethodCatalog.names)
         }
+        if let unknown = config.choices.keys.sorted().first(where: { info.choices[$0] == nil }) {
+            throw TrainerError.invalidConfig(
+                "\(info.name) has no option '\(unknown)'; valid: \(info.choices.keys.sorted().joined(separator: ", "))")
+        }
+        for (key, value) in config.choices.sorted(by: { $0.key < $1.key }) where !info.choices[key]!.contains(value) {
+            throw TrainerError.invalidConfig(
+                "\(info.name).\(key) cannot be '\(value)'; valid: \(info.choices[key]!.joined(separator: ", "))")
+        }
+        func choice(_ key: String) -> String { config.choices[key] ?? info.choices[key]![0] }
         if let unknown = config.params.keys.sorted().first(where: { info.defaults[$0] == nil }) {
             throw TrainerError.invalidConfig(
                 "\(info.name) has no hyperparameter '\(unknown)'; valid: \(info.defaults.keys.sorted().joined(separator: ", "))")
@@ -27,16 +38,59 @@ enum PolicyMethod: Codable, Equatable {
         case "KLAdaptive":
             self = .klAdaptive(KLPenalty(beta: try positive("beta_init"), targetKL: try positive("d_targ")))
         case "MDPO": self = .mdpo(MDPO(beta0: try positive("beta0")))
+        case "MCPO":
+            let n = try positive("N")
+            guard n == n.rounded() else { throw TrainerError.invalidConfig("MCPO.N must be a whole number, found \(n)") }
+            let interval = try positive("write_interval")
+            let dropout = value("dropout")
+            guard dropout >= 0, dropout < 1 else {
+                throw TrainerError.invalidConfig("MCPO.dropout must be in [0, 1), found \(dropout)")
+            }
+            self = .mcpo(MCPO(
+                N: Int(n), betaMax: try positive("beta_max"), betaMin: try positive("beta_min"),
+                ablation: MCPO.Ablation(rawValue: choice("ablation"))!, writeInterval: Int(interval),
+                dropout: dropout, parameterCount: parameterCount, learningRate: Float(config.lr), seed: config.seed))
+        case "VMPO":
+            self = .vmpo(VMPO(alpha0: try positive("alpha0"), learningRate: config.lr, eta0: try positive("eta0"),
+                              epsilonEta: try positive("eps_eta"), epsilonAlpha: try positive("eps_alpha"),
+                              epsilonAlphaSigma: try positive("eps_alpha_sigma")))
         default: throw TrainerError.unknownMethod(config.method, valid: MethodCatalog.names)
         }
     }
 
-    func policyLoss(_ c: MinibatchContext) -> PolicyStatistics {
+    mutating func policyLoss(_ c: MinibatchContext) -> PolicyStatistics {
         switch self {
         case let .ppo(m): return m.policyLoss(c)
         case let .klFixed(m), let .klAdaptive(m): return m.policyLoss(c)
         case let .mdpo(m): return m.policyLoss(c)
+        case var .vmpo(m):
+            self = .ppo(PPO(clip: 0))  // release self's copy so that m's storage is unique (no copy-on-write)
+            defer { self = .vmpo(m) }
+            return m.policyLoss(c)
+        case var .mcpo(m):
+            self = .ppo(PPO(clip: 0))
+            defer { self = .mcpo(m) }
+            return m.policyLoss(c)
         }
+    }
+
+    /// Called after θ's optimiser step on the same minibatch.
+    mutating func afterStep(_ c: MinibatchContext, updated θ: UnsafePointer<Float>) {
+        if case var .mcpo(m) = self {
+            self = .ppo(PPO(clip: 0))
+            m.afterStep(c, updated: θ)
+            self = .mcpo(m)
+        }
+    }
+
+    /// The method's own per-iteration diagnostics (method.md §4).
+    mutating func iterationMetrics() -> [String: Double] {
+        if case var .mcpo(m) = self {
+            self = .ppo(PPO(clip: 0))
+            defer { self = .mcpo(m) }
+            return m.iterationMetrics()
+        }
+        return [:]
     }
 
     /// Called once the iteration's updates are done, with Ê over the iteration of KL(π_θold ‖ π_θ).
@@ -51,7 +105,8 @@ enum PolicyMethod: Codable, Equatable {
     var coefficientMetric: String {
         switch self {
         case .ppo: return "clip"
-        case .klFixed, .klAdaptive, .mdpo: return "beta"
+        case .klFixed, .klAdaptive, .mdpo, .mcpo: return "beta"
+        case .vmpo: return "alpha"
         }
     }
 }

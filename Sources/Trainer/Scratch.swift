@@ -25,6 +25,7 @@ final class Scratch {
     let mbRowScratch: FloatBuffer
     let mbAdvantages: FloatBuffer
     let mbReturns: FloatBuffer
+    let mbOldValues: FloatBuffer
     let mbLogProbs: FloatBuffer
     let mbDLogProbs: FloatBuffer
     let mbPerRow: FloatBuffer
@@ -57,6 +58,7 @@ final class Scratch {
         mbRowScratch = FloatBuffer(count: capacity)
         mbAdvantages = FloatBuffer(count: capacity)
         mbReturns = FloatBuffer(count: capacity)
+        mbOldValues = FloatBuffer(count: capacity)
         mbLogProbs = FloatBuffer(count: capacity)
         mbDLogProbs = FloatBuffer(count: capacity)
         mbPerRow = FloatBuffer(count: capacity)

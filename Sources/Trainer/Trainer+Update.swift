@@ -66,6 +66,7 @@ extension Trainer {
                                                                    count: b.outputSize)
                 s.mbAdvantages[r] = b.advantages[k]
                 s.mbReturns[r] = b.returns[k]
+                s.mbOldValues[r] = b.values[k]
             }
         }
         var mean: Float = 0
@@ -87,6 +88,7 @@ extension Trainer {
         }
         GradientClipping.clipGlobalNorm(gradient.pointer, count: gradient.count, maxNorm: Float(config.maxGradNorm))
         adam.update(parameters: θ.pointer, gradient: gradient.pointer)
+        method.afterStep(losses.context, updated: θ.pointer)
         updatesDone += 1
 
         sums.minibatches += 1
@@ -100,34 +102,13 @@ extension Trainer {
 
     /// The full loss of the gathered minibatch, −L_method + c1·value loss − c2·entropy, and its
     /// gradient with respect to θ (written into `gradient`).
-    func minibatchLossAndGradient(rows: Int) -> (policy: PolicyStatistics, value: Float, entropy: Float) {
+    func minibatchLossAndGradient(rows: Int)
+        -> (policy: PolicyStatistics, value: Float, entropy: Float, context: MinibatchContext)
+    {
         let s = scratch, g = gradient.pointer, p = θ.pointer
         gradient.fill(0)
 
-        // Policy: −L_method − c2·H.
-        let out = MLP.forward(parameters: p, input: s.mbObservations.pointer, rows: rows, workspace: s.policy)
-        net.logProb(output: out, θ: p, actions: s.mbActions.pointer, rows: rows, scratch: s.distribution.pointer,
-                    into: s.mbLogProbs.pointer)
-        let dOut = s.dPolicyOutput.pointer
-        dOut.update(repeating: 0, count: rows * net.head.outputSize)
-        let context = MinibatchContext(
-            net: net, rows: rows, θ: p, θold: θold.pointer, observations: s.mbObservations.pointer,
-            actions: s.mbActions.pointer, output: out, logProb: s.mbLogProbs.pointer,
-            oldOutput: s.mbOldOutputs.pointer, oldLogProb: s.mbOldLogProbs.pointer,
-            advantages: s.mbAdvantages.pointer, returns: s.mbReturns.pointer, dOutput: dOut, gradient: g,
-            rowScratchA: s.mbRowScratch.pointer, rowScratchB: s.mbDLogProbs.pointer,
-            distributionScratch: s.distribution.pointer, update: updatesDone, totalUpdates: totalUpdates)
-        let stats = method.policyLoss(context)
-        let entropy = net.meanEntropy(output: out, θ: p, rows: rows, scratch: s.distribution.pointer,
-                                      perRow: s.mbPerRow.pointer)
-        if config.c2 != 0 {
-            net.meanEntropyBackward(output: out, θ: p, rows: rows, coefficient: -Float(config.c2),
-                                    scale: s.mbPerRow.pointer, scratch: s.distribution.pointer, dOutput: dOut, gradient: g)
-        }
-        MLP.backward(parameters: p, input: s.mbObservations.pointer, rows: rows, outputGradient: dOut,
-                     gradient: g, workspace: s.policy)
-
-        // Value: c1·Ê[(V_θ − V_target)²].
+        // Value: c1·Ê[(V_θ − V_target)²] (first, so that methods can read V_θ on the minibatch).
         let v = MLP.forward(parameters: p, input: s.mbObservations.pointer, rows: rows, workspace: s.value)
         let c1 = Float(config.c1), invRows = 1 / Float(rows)
         var valueLoss: Float = 0
@@ -139,7 +120,31 @@ extension Trainer {
         valueLoss *= invRows
         MLP.backward(parameters: p, input: s.mbObservations.pointer, rows: rows, outputGradient: s.dValue.pointer,
                      gradient: g, workspace: s.value)
-        return (stats, valueLoss, entropy)
+
+        // Policy: −L_method − c2·H.
+        let out = MLP.forward(parameters: p, input: s.mbObservations.pointer, rows: rows, workspace: s.policy)
+        net.logProb(output: out, θ: p, actions: s.mbActions.pointer, rows: rows, scratch: s.distribution.pointer,
+                    into: s.mbLogProbs.pointer)
+        let dOut = s.dPolicyOutput.pointer
+        dOut.update(repeating: 0, count: rows * net.head.outputSize)
+        let context = MinibatchContext(
+            net: net, rows: rows, capacity: s.capacity, θ: p, θold: θold.pointer, observations: s.mbObservations.pointer,
+            actions: s.mbActions.pointer, output: out, logProb: s.mbLogProbs.pointer,
+            oldOutput: s.mbOldOutputs.pointer, oldLogProb: s.mbOldLogProbs.pointer,
+            advantages: s.mbAdvantages.pointer, returns: s.mbReturns.pointer,
+            values: UnsafePointer(v), oldValues: s.mbOldValues.pointer, dOutput: dOut, gradient: g,
+            rowScratchA: s.mbRowScratch.pointer, rowScratchB: s.mbDLogProbs.pointer,
+            distributionScratch: s.distribution.pointer, update: updatesDone, totalUpdates: totalUpdates)
+        let stats = method.policyLoss(context)
+        let entropy = net.meanEntropy(output: out, θ: p, rows: rows, scratch: s.distribution.pointer,
+                                      perRow: s.mbPerRow.pointer)
+        if config.c2 != 0 {
+            net.meanEntropyBackward(output: out, θ: p, rows: rows, coefficient: -Float(config.c2),
+                                    scale: s.mbPerRow.pointer, scratch: s.distribution.pointer, dOutput: dOut, gradient: g)
+        }
+        MLP.backward(parameters: p, input: s.mbObservations.pointer, rows: rows, outputGradient: dOut,
+                     gradient: g, workspace: s.policy)
+        return (stats, valueLoss, entropy, context)
     }
 }
 

@@ -45,7 +45,6 @@ public final class Trainer {
             throw TrainerError.invalidConfig("\(name) must be > 0, found \(value)")
         }
         self.config = config
-        method = try state?.method ?? PolicyMethod(config: config)
         let samples = config.horizon * config.actors
         let iterations = (config.steps + samples - 1) / samples
         totalUpdates = iterations * config.epochs * ((samples + config.minibatchSize - 1) / config.minibatchSize)
@@ -59,6 +58,7 @@ public final class Trainer {
         case let .discrete(count): head = .categorical(count: count)
         }
         net = ActorCritic(observationSize: env.observationSize, head: head)
+        method = try state?.method ?? PolicyMethod(config: config, parameterCount: net.parameterCount)
         θ = FloatBuffer(count: net.parameterCount)
         θold = FloatBuffer(count: net.parameterCount)
         gradient = FloatBuffer(count: net.parameterCount)
@@ -113,6 +113,7 @@ public final class Trainer {
         method.iterationEnded(measuredKL: kl)
         iteration += 1
         stepsDone += buffer.count
+        metrics.merge(method.iterationMetrics()) { _, new in new }
         metrics[MetricKey.episodes] = Double(episodes.completed)
         if let score = episodes.score { metrics[MetricKey.score] = score }
         if episodes.iterationCount > 0 {

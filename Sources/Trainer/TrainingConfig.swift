@@ -19,6 +19,8 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public var scaleRewards: Bool = true
     /// The method's own hyperparameters, e.g. ["clip": 0.2] for PPO.
     public var params: [String: Double] = [:]
+    /// The method's string options, e.g. ["ablation": "no_psi"] for MCPO (omitted from JSON when empty).
+    public var choices: [String: String] = [:]
 
     public init(method: String, env: String, seed: UInt64, steps: Int, params: [String: Double] = [:]) {
         self.method = method
@@ -35,7 +37,29 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         case maxGradNorm = "max_grad_norm"
         case normalizeObservations = "normalize_observations"
         case scaleRewards = "scale_rewards"
-        case params
+        case params, choices
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(method, forKey: .method)
+        try c.encode(env, forKey: .env)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(steps, forKey: .steps)
+        try c.encode(horizon, forKey: .horizon)
+        try c.encode(epochs, forKey: .epochs)
+        try c.encode(minibatchSize, forKey: .minibatchSize)
+        try c.encode(actors, forKey: .actors)
+        try c.encode(lr, forKey: .lr)
+        try c.encode(gamma, forKey: .gamma)
+        try c.encode(lambda, forKey: .lambda)
+        try c.encode(c1, forKey: .c1)
+        try c.encode(c2, forKey: .c2)
+        try c.encode(maxGradNorm, forKey: .maxGradNorm)
+        try c.encode(normalizeObservations, forKey: .normalizeObservations)
+        try c.encode(scaleRewards, forKey: .scaleRewards)
+        try c.encode(params, forKey: .params)
+        if !choices.isEmpty { try c.encode(choices, forKey: .choices) }
     }
 
     public init(from decoder: Decoder) throws {
@@ -57,5 +81,6 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         normalizeObservations = try c.decodeIfPresent(Bool.self, forKey: .normalizeObservations) ?? normalizeObservations
         scaleRewards = try c.decodeIfPresent(Bool.self, forKey: .scaleRewards) ?? scaleRewards
         params = try c.decodeIfPresent([String: Double].self, forKey: .params) ?? [:]
+        choices = try c.decodeIfPresent([String: String].self, forKey: .choices) ?? [:]
     }
 }

@@ -62,7 +62,7 @@ func smallConfig(seed: UInt64 = 7, steps: Int = 4 * 128 * 3) -> TrainingConfig {
 
 /// Every method's full minibatch loss (−L_method + c1·value loss − c2·entropy) against central
 /// differences in θ, with θ moved away from θold so that the trust-region terms are active.
-@Test(arguments: [("PPO", 0.2), ("KLFixed", 1.0), ("KLAdaptive", 0.01), ("MDPO", 2.0)])
+@Test(arguments: [("PPO", 0.2), ("KLFixed", 1.0), ("KLAdaptive", 0.01), ("MDPO", 2.0), ("VMPO", 1.0)])
 func fullMinibatchLossGradientMatchesFiniteDifferences(method: String, value: Double) throws {
     var config = smallConfig()
     config.method = method
@@ -81,9 +81,12 @@ func fullMinibatchLossGradientMatchesFiniteDifferences(method: String, value: Do
     if method == "PPO" {
         for r in 0..<rows where r % 3 == 0 { trainer.scratch.mbOldLogProbs[r] += r % 2 == 0 ? 0.6 : -0.6 }
     }
+    // A method may step its own state per minibatch (VMPO's η and α): every evaluation starts from the same.
+    let methodState = trainer.method
     _ = trainer.minibatchLossAndGradient(rows: rows)
     let analytic = trainer.gradient.array.map(Double.init)
     func totalLoss() -> Double {
+        trainer.method = methodState
         let l = trainer.minibatchLossAndGradient(rows: rows)
         return Double(l.policy.loss) + config.c1 * Double(l.value) - config.c2 * Double(l.entropy)
     }
