@@ -21,6 +21,12 @@ struct Bench: ParsableCommand {
     @Option(help: "Actors (default: the paper's classic setting, 4).")
     var actors: Int = 4
 
+    @Option(name: .customLong("N"), help: "MCPO memory size N (shorthand for --param N=n).")
+    var memorySize: Int?
+
+    @Option(name: .customLong("param"), help: "A method hyperparameter as key=value (repeatable), e.g. --param clip=0.1.")
+    var params: [String] = []
+
     @Option(help: "Seed.")
     var seed: UInt64 = 0
 
@@ -32,6 +38,17 @@ struct Bench: ParsableCommand {
             throw ValidationError("unknown method '\(method)'; valid: \(MethodCatalog.names.joined(separator: ", "))")
         }
         var config = TrainingConfig(method: info.name, env: env, seed: seed, steps: steps)
+        for item in params {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2, let value = Double(parts[1]) {
+                config.params[parts[0]] = value
+            } else if parts.count == 2 {
+                config.choices[parts[0]] = parts[1]
+            } else {
+                throw ValidationError("--param expects key=value, found '\(item)'")
+            }
+        }
+        if let memorySize { config.params["N"] = Double(memorySize) }
         config.actors = actors
         let trainer: Trainer
         do { trainer = try Trainer(config: config) } catch { throw ValidationError("\(error)") }
@@ -41,8 +58,9 @@ struct Bench: ParsableCommand {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let rate = Double(trainer.stepsDone) / seconds
         if json {
-            let object: [String: Any] = ["method": info.name, "env": env, "steps_per_s": (rate * 10).rounded() / 10,
+            var object: [String: Any] = ["method": info.name, "env": env, "steps_per_s": (rate * 10).rounded() / 10,
                                          "steps": trainer.stepsDone, "seconds": seconds]
+            if let n = config.params["N"] { object["N"] = Int(n) }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
