@@ -41,6 +41,31 @@ public final class Store: @unchecked Sendable {
         return try Store(path: path)
     }
 
+    /// Reads an existing store without writing to its file: a read-only connection (no
+    /// migration, no GRDB set-up write), for commands that must leave the store untouched
+    /// (`status`, refusing a changed sweep). SQLite may leave empty `-wal`/`-shm` companions.
+    public static func inspect<T>(path: String, _ body: (Database) throws -> T) throws -> T {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noSuchStore(path: path) }
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(30)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            return try queue.read { db in
+                guard try db.tableExists("grdb_migrations") else { throw StoreError.uninitialized(path: path) }
+                let applied = try Set(String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+                if let unknown = applied.subtracting(SchemaMigrations.all.map(\.id)).sorted().first {
+                    throw StoreError.newerSchema(path: path, migration: unknown)
+                }
+                return try body(db)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError.cannotOpen(path: path, reason: reason(error))
+        }
+    }
+
     private func migrate() throws {
         var migrator = DatabaseMigrator()
         for migration in SchemaMigrations.all {
@@ -60,6 +85,8 @@ public final class Store: @unchecked Sendable {
         do {
             try migrator.migrate(pool)
         } catch {
+            // Another process may have created the same store at the same moment.
+            if let now = try? pool.read({ db in try migrator.appliedIdentifiers(db) }), known.isSubset(of: now) { return }
             throw StoreError.cannotOpen(path: path, reason: Store.reason(error))
         }
     }
@@ -84,11 +111,14 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case cannotOpen(path: String, reason: String)
     case newerSchema(path: String, migration: String)
     case noSuchStore(path: String)
+    /// An SQLite file without the store's schema (empty, or being created by another process).
+    case uninitialized(path: String)
     /// A sweep of that name is stored with another spec; `changes` are `path: old → new` lines.
     case sweepChanged(name: String, changes: [String])
     /// The holder no longer holds the run's lease (it was reclaimed, finished or released).
     case leaseLost(runID: Int64, worker: String)
     case noSuchRun(id: Int64)
+    case noSuchSweep(name: String, stored: [String])
     /// The run is not in a state that allows the operation (e.g. claiming a run that is done).
     case runNotClaimable(id: Int64, status: RunStatus)
     case nonFiniteMetric(runID: Int64, key: String, step: Int, value: Double)
@@ -101,6 +131,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): written by a newer mcpo (unknown schema migration \(migration)); upgrade mcpo to read it"
         case let .noSuchStore(path):
             return "\(path): no such store"
+        case let .uninitialized(path):
+            return "\(path): not an mcpo store (no schema)"
         case let .sweepChanged(name, changes):
             return "sweep '\(name)' is already stored with a different spec (\(changes.joined(separator: "; "))); "
                 + "give the sweep a new name to store it separately"
@@ -108,6 +140,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "run \(runID): \(worker) no longer holds its lease"
         case let .noSuchRun(id):
             return "no run with id \(id)"
+        case let .noSuchSweep(name, stored):
+            return "no sweep named '\(name)' (stored: \(stored.isEmpty ? "none" : stored.joined(separator: ", ")))"
         case let .runNotClaimable(id, status):
             return "run \(id) is \(status.rawValue), not pending"
         case let .nonFiniteMetric(runID, key, step, value):

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Inserts a sweep and its runs (all pending) in one transaction, idempotently:
+    /// - no sweep of that name: inserts the sweep and every run → `.inserted`;
+    /// - same name, same spec hash and the same set of run hashes: writes nothing → `.unchanged`;
+    /// - same name, anything else: writes nothing and throws `StoreError.sweepChanged` naming
+    ///   what changed.
+    @discardableResult
+    public func insertSweep(_ sweep: NewSweep, runs: [NewRun], now: Double = Store.unixNow()) throws -> SweepInsertion {
+        try pool.write { db in
+            if let existing = try Store.checkSweep(db, sweep, runs: runs) { return .unchanged(sweepID: existing.id) }
+            let createdAt = Store.timestamp(now)
+            try db.execute(sql: "INSERT INTO sweeps (name, spec_json, spec_hash, created_at) VALUES (?, ?, ?, ?)",
+                           arguments: [sweep.name, sweep.specJSON, sweep.specHash, createdAt])
+            let sweepID = db.lastInsertedRowID
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO runs (sweep_id, config_json, config_hash, method, param, value, env, seed, steps, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for run in runs {
+                try insert.execute(arguments: [sweepID, run.configJSON, run.configHash, run.method, run.param, run.value,
+                                               run.env, Int64(bitPattern: run.seed), run.steps, createdAt])
+            }
+            return .inserted(sweepID: sweepID, runs: runs.count)
+        }
+    }
+
+    /// Compares `sweep` with the stored sweep of the same name: nil when there is none, the
+    /// stored record when it has the same spec and the same runs, `StoreError.sweepChanged`
+    /// (naming what changed) otherwise. Reads only, so it can run on `Store.inspect` first.
+    public static func checkSweep(_ db: Database, _ sweep: NewSweep, runs: [NewRun]) throws -> SweepRecord? {
+        guard let existing = try fetchSweep(db, named: sweep.name) else { return nil }
+        if existing.specHash != sweep.specHash || existing.specJSON != sweep.specJSON {
+            var changes = SpecDiff.changes(from: existing.specJSON, to: sweep.specJSON)
+            if changes.isEmpty { changes = ["spec hash \(existing.specHash) → \(sweep.specHash)"] }
+            throw StoreError.sweepChanged(name: sweep.name, changes: changes)
+        }
+        let stored = Set(try String.fetchAll(db, sql: "SELECT config_hash FROM runs WHERE sweep_id = ?", arguments: [existing.id]))
+        let expanded = Set(runs.map(\.configHash))
+        if stored != expanded {
+            let added = expanded.subtracting(stored).count, gone = stored.subtracting(expanded).count
+            throw StoreError.sweepChanged(name: sweep.name, changes: [
+                "same spec but the runs' configs differ (this mcpo's defaults changed?): \(added) new, \(gone) no longer expanded",
+            ])
+        }
+        return existing
+    }
+
+    public static func fetchSweep(_ db: Database, named name: String) throws -> SweepRecord? {
+        try SweepRecord.fetchOne(db, sql: "SELECT * FROM sweeps WHERE name = ?", arguments: [name])
+    }
+
+    public static func fetchSweeps(_ db: Database) throws -> [SweepRecord] {
+        try SweepRecord.fetchAll(db, sql: "SELECT * FROM sweeps ORDER BY id")
+    }
+
+    public func sweep(named name: String) throws -> SweepRecord? {
+        try pool.read { db in try Store.fetchSweep(db, named: name) }
+    }
+
+    public func sweeps() throws -> [SweepRecord] {
+        try pool.read { db in try Store.fetchSweeps(db) }
+    }
+
+    public func run(id: Int64) throws -> RunRecord? {
+        try pool.read { db in try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) }
+    }
+
+    /// The runs of one sweep (or of the store), in insertion order, optionally of one status.
+    public func runs(sweepID: Int64? = nil, status: RunStatus? = nil) throws -> [RunRecord] {
+        try pool.read { db in
+            var sql = "SELECT * FROM runs WHERE 1"
+            var args: StatementArguments = []
+            if let sweepID { sql += " AND sweep_id = ?"; args += [sweepID] }
+            if let status { sql += " AND status = ?"; args += [status.rawValue] }
+            return try RunRecord.fetchAll(db, sql: sql + " ORDER BY id", arguments: args)
+        }
+    }
+
+    /// A run's metrics ordered by key then step.
+    public func metrics(runID: Int64) throws -> [MetricRecord] {
+        try pool.read { db in
+            try MetricRecord.fetchAll(db, sql: "SELECT * FROM metrics WHERE run_id = ? ORDER BY key, step", arguments: [runID])
+        }
+    }
+
+    /// Runs per status and step totals, for one sweep or the whole store.
+    public func statusCounts(sweepID: Int64? = nil) throws -> StatusCounts {
+        try pool.read { db in try Store.fetchStatusCounts(db, sweepID: sweepID) }
+    }
+
+    public static func fetchStatusCounts(_ db: Database, sweepID: Int64? = nil) throws -> StatusCounts {
+        var sql = "SELECT status, COUNT(*), TOTAL(steps), TOTAL(steps_done) FROM runs"
+        var args: StatementArguments = []
+        if let sweepID { sql += " WHERE sweep_id = ?"; args += [sweepID] }
+        var counts = StatusCounts()
+        for row in try Row.fetchAll(db, sql: sql + " GROUP BY status", arguments: args) {
+            guard let status = RunStatus(rawValue: row[0]) else { continue }
+            let n: Int = row[1], steps = Int64(row[2] as Double), done = Int64(row[3] as Double)
+            counts.stepsTotal += steps
+            switch status {
+            case .pending: counts.pending = n; counts.stepsRemaining += steps
+            case .running: counts.running = n; counts.stepsRemaining += steps - done; counts.stepsDone += done
+            case .done: counts.done = n; counts.stepsDone += done
+            case .failed: counts.failed = n
+            }
+        }
+        return counts
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Who holds a run's lease: `host:pid` of the process executing it. A holder on this host whose
+/// process no longer exists has certainly stopped working, so its run can be reclaimed at once;
+/// a holder on another host is only trusted until its lease expires.
+public struct WorkerID: Hashable, Sendable, CustomStringConvertible {
+    public var host: String
+    public var pid: Int32
+
+    public init(host: String, pid: Int32) {
+        self.host = host
+        self.pid = pid
+    }
+
+    /// Parses `host:pid` (the host may itself contain colons; the pid is after the last one).
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let pid = Int32(text[text.index(after: colon)...]) else {
+            return nil
+        }
+        self.init(host: String(text[..<colon]), pid: pid)
+    }
+
+    public var description: String { "\(host):\(pid)" }
+
+    /// This process.
+    public static var current: WorkerID { WorkerID(host: currentHost, pid: getpid()) }
+
+    /// This process's parent (the scheduler that spawned a worker).
+    public static var parent: WorkerID { WorkerID(host: currentHost, pid: getppid()) }
+
+    /// The host name as `gethostname` reports it.
+    public static var currentHost: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Whether a process with this pid exists on this host and is not a zombie (a process that
+    /// we may not signal exists too).
+    public static func isProcessAlive(_ pid: Int32) -> Bool {
+        guard pid > 0 else { return false }
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        // A killed process whose parent has not reaped it yet still answers kill(pid, 0).
+        if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+           let close = stat.lastIndex(of: ")") {
+            let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+            if state == "Z" || state == "X" { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,379 @@
+import Environments
+import Foundation
+import Trainer
+import Yams
+
+/// Reads a sweep file (format: `sweeps/README.md`) into a validated `SweepSpec`. Every problem
+/// is a `SweepFileError` naming the file, line and column (from Yams' node marks), the key, what
+/// was expected and what was found. Nothing here touches a store.
+public enum SweepParser {
+    public static let topLevelKeys = ["name", "seeds", "defaults", "envs", "methods"]
+
+    /// Parses the file at `path`.
+    public static func parse(contentsOf path: String,
+                             environments: [String] = EnvironmentCatalog.names,
+                             methods: [MethodInfo] = MethodCatalog.all) throws -> SweepSpec {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw SweepFileError(file: path, line: nil, column: nil, message: "no such sweep file")
+        }
+        guard !isDirectory.boolValue else {
+            throw SweepFileError(file: path, line: nil, column: nil, message: "is a directory, not a sweep file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SweepFileError(file: path, line: nil, column: nil, message: "cannot read the sweep file (permission denied?)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SweepFileError(file: path, line: nil, column: nil, message: "the sweep file is not UTF-8 text")
+        }
+        return try parse(yaml: text, file: path, environments: environments, methods: methods)
+    }
+
+    /// Parses sweep YAML; `file` names it in errors. `environments` and `methods` are the valid
+    /// names (the catalogs by default).
+    public static func parse(yaml: String, file: String = "<sweep>",
+                             environments: [String] = EnvironmentCatalog.names,
+                             methods: [MethodInfo] = MethodCatalog.all) throws -> SweepSpec {
+        let reader = Reader(file: file, environments: environments, methods: methods)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw reader.yamlError(error, yaml: yaml)
+        }
+        guard let root else {
+            throw SweepFileError(file: file, line: 1, column: 1, message:
+                "expected a mapping with keys \(topLevelKeys.joined(separator: ", ")), found an empty document")
+        }
+        return try reader.spec(root)
+    }
+
+    /// A close match for a misspelt `input` among `candidates`, if any.
+    public static func suggestion(for input: String, among candidates: [String]) -> String? {
+        let lower = input.lowercased()
+        if let same = candidates.first(where: { $0.lowercased() == lower }) { return same }
+        let scored = candidates.map { ($0, editDistance(lower, $0.lowercased())) }
+        if let (best, d) = scored.min(by: { $0.1 < $1.1 }), d <= max(1, min(3, input.count / 3)) { return best }
+        if lower.count >= 3, let prefixed = candidates.first(where: { $0.lowercased().hasPrefix(lower) }) { return prefixed }
+        return nil
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        var current = previous
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
+
+/// The parser's state: where errors point and what is valid.
+private struct Reader {
+    let file: String
+    let environments: [String]
+    let methods: [MethodInfo]
+
+    // MARK: errors
+
+    func error(at node: Node?, _ message: String) -> SweepFileError {
+        let mark = node?.mark
+        return SweepFileError(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, message: message)
+    }
+
+    func expected(_ node: Node?, key: String, _ expected: String, found: String? = nil) -> SweepFileError {
+        error(at: node, "key '\(key)': expected \(expected), found \(found ?? node.map(describe) ?? "nothing")")
+    }
+
+    func unknownKey(_ keyNode: Node, key: String, path: String, valid: [String], what: String) -> SweepFileError {
+        var message = "key '\(path)': expected \(what) (\(valid.joined(separator: ", "))), found '\(key)'"
+        if let guess = SweepParser.suggestion(for: key, among: valid) { message += "; did you mean '\(guess)'?" }
+        return error(at: keyNode, message)
+    }
+
+    func yamlError(_ error: Error, yaml: String) -> SweepFileError {
+        func located(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> SweepFileError {
+            var message = "malformed YAML: \(problem)"
+            if let context { message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
+            return SweepFileError(file: file, line: mark.line, column: mark.column, message: message)
+        }
+        guard let yamlError = error as? YamlError else {
+            return SweepFileError(file: file, line: 1, column: 1, message: "malformed YAML: \(error)")
+        }
+        switch yamlError {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            return located(mark, problem, context)
+        case let .reader(problem, offset, _, text):
+            var line = 1, column = 1
+            for ch in text.prefix(offset ?? 0) {
+                if ch.isNewline { line += 1; column = 1 } else { column += 1 }
+            }
+            return SweepFileError(file: file, line: line, column: column, message: "malformed YAML: \(problem)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let key = duplicates.first ?? "?"
+            let first = context.mark
+            let (line, column) = Reader.nextOccurrence(of: key, after: first, in: yaml) ?? (first.line, first.column)
+            return SweepFileError(file: file, line: line, column: column, message:
+                "key '\(key)': expected each key once in a mapping, found it again (first at line \(first.line), column \(first.column))")
+        default:
+            return SweepFileError(file: file, line: 1, column: 1, message: "malformed YAML: \(yamlError)")
+        }
+    }
+
+    /// Where `key` appears as a mapping key again after `mark` (1-based line and column), if it does.
+    static func nextOccurrence(of key: String, after mark: Mark, in yaml: String) -> (Int, Int)? {
+        let lines = yaml.components(separatedBy: "\n")
+        guard mark.line >= 1, mark.line <= lines.count else { return nil }
+        let pattern = "(^|[\\s{,])(" + NSRegularExpression.escapedPattern(for: key) + ")\\s*:"
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+        for index in (mark.line - 1)..<lines.count {
+            let text = lines[index]
+            // Skip the first occurrence itself (on its line, search after its column).
+            let skip = index == mark.line - 1 ? mark.column : 0
+            let scalars = Array(text.unicodeScalars)
+            guard skip <= scalars.count else { continue }
+            let rest = String(String.UnicodeScalarView(scalars[skip...]))
+            let range = NSRange(rest.startIndex..., in: rest)
+            if let match = regex.firstMatch(in: rest, range: range), let keyRange = Range(match.range(at: 2), in: rest) {
+                return (index + 1, skip + rest.unicodeScalars.distance(from: rest.unicodeScalars.startIndex,
+                                                                      to: keyRange.lowerBound) + 1)
+            }
+        }
+        return nil
+    }
+
+    /// How an error names what it found.
+    func describe(_ node: Node) -> String {
+        switch node {
+        case let .scalar(scalar):
+            switch node.tag.description {
+            case Tag.Name.null.rawValue: return "nothing (null)"
+            case Tag.Name.str.rawValue: return scalar.string.isEmpty ? "an empty string" : "the string '\(scalar.string)'"
+            default: return scalar.string
+            }
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+
+    // MARK: typed values
+
+    func isNull(_ node: Node) -> Bool {
+        if case .scalar = node { return node.tag.description == Tag.Name.null.rawValue }
+        return false
+    }
+
+    /// The (key text, key node, value node) pairs of a mapping, or an error naming `expected`.
+    func pairs(_ node: Node, key: String, _ expected: String) throws -> [(key: String, keyNode: Node, value: Node)] {
+        guard case let .mapping(mapping) = node else { throw self.expected(node, key: key, expected) }
+        return mapping.map { (key: $0.key.scalar?.string ?? describe($0.key), keyNode: $0.key, value: $0.value) }
+    }
+
+    /// A finite number (integer or real), or nil when the node is not one.
+    func number(_ node: Node) -> Double? {
+        guard case .scalar = node else { return nil }
+        let tag = node.tag.description
+        guard tag == Tag.Name.int.rawValue || tag == Tag.Name.float.rawValue else { return nil }
+        if tag == Tag.Name.int.rawValue, let i = node.int { return Double(i) }
+        return node.float
+    }
+
+    /// An integer ≥ `minimum` (an integral real such as 1e6 counts).
+    func integer(_ node: Node, key: String, minimum: Int, _ expected: String) throws -> Int {
+        if case .scalar = node, node.tag.description == Tag.Name.int.rawValue, let i = node.int {
+            guard i >= minimum else { throw self.expected(node, key: key, expected) }
+            return i
+        }
+        guard let x = number(node), x.isFinite, x == x.rounded(), abs(x) < 0x1p53 else {
+            throw self.expected(node, key: key, expected)
+        }
+        guard Int(x) >= minimum else { throw self.expected(node, key: key, expected) }
+        return Int(x)
+    }
+
+    func setting(_ node: Node, field: ConfigField, key: String) throws -> SettingValue {
+        switch field.kind {
+        case .count:
+            return .integer(try integer(node, key: key, minimum: 1, "a positive integer"))
+        case let .real(expected, valid):
+            guard let x = number(node), x.isFinite, valid(x) else { throw self.expected(node, key: key, expected) }
+            return .real(x)
+        case .flag:
+            guard case .scalar = node, node.tag.description == Tag.Name.bool.rawValue, let b = node.bool else {
+                throw self.expected(node, key: key, "true or false")
+            }
+            return .flag(b)
+        }
+    }
+
+    /// A mapping of `ConfigField` settings (defaults or an environment's overrides).
+    func settings(_ node: Node, key: String, what: String) throws -> [String: SettingValue] {
+        if isNull(node) { return [:] }
+        var out: [String: SettingValue] = [:]
+        for (k, keyNode, value) in try pairs(node, key: key, "a mapping of \(what)") {
+            let path = "\(key).\(k)"
+            guard let field = ConfigField.named(k) else {
+                throw unknownKey(keyNode, key: k, path: path, valid: ConfigField.keys, what: "one of the settings")
+            }
+            if case .sequence = value {
+                throw self.expected(value, key: path, "a single value", found: "a list (grid axes go under methods)")
+            }
+            out[k] = try setting(value, field: field, key: path)
+        }
+        return out
+    }
+
+    // MARK: sections
+
+    func spec(_ root: Node) throws -> SweepSpec {
+        guard case .mapping = root else {
+            throw error(at: root, "expected a mapping with keys \(SweepParser.topLevelKeys.joined(separator: ", ")), found \(describe(root))")
+        }
+        let rootPairs = try pairs(root, key: "(top level)", "a mapping")
+        var name: String?
+        var seeds: [UInt64]?
+        var defaults: [String: SettingValue] = [:]
+        var envs: [(entry: SweepSpec.EnvEntry, keyNode: Node)]?
+        var methodEntries: [SweepSpec.MethodEntry]?
+        for (key, keyNode, value) in rootPairs {
+            switch key {
+            case "name": name = try sweepName(value)
+            case "seeds": seeds = try seedList(value)
+            case "defaults": defaults = try settings(value, key: "defaults", what: "training settings")
+            case "envs": envs = try envList(value)
+            case "methods": methodEntries = try methodList(value)
+            default:
+                throw unknownKey(keyNode, key: key, path: key, valid: SweepParser.topLevelKeys, what: "a top-level key")
+            }
+        }
+        guard let name else { throw expected(root, key: "name", "the sweep's name", found: "nothing") }
+        guard let seeds else {
+            throw expected(root, key: "seeds", "a number of seeds or a list of seeds", found: "nothing")
+        }
+        guard let envs else { throw expected(root, key: "envs", "a mapping of environments", found: "nothing") }
+        guard let methodEntries else { throw expected(root, key: "methods", "a mapping of methods", found: "nothing") }
+        for (entry, keyNode) in envs where entry.settings["steps"] == nil && defaults["steps"] == nil {
+            throw expected(keyNode, key: "envs.\(entry.name).steps",
+                           "a positive integer step budget (here or under defaults)", found: "nothing")
+        }
+        return SweepSpec(name: name, seeds: seeds, defaults: defaults, envs: envs.map(\.entry), methods: methodEntries)
+    }
+
+    func sweepName(_ node: Node) throws -> String {
+        guard case let .scalar(scalar) = node, !isNull(node), !scalar.string.isEmpty,
+              !scalar.string.contains(where: \.isNewline) else {
+            throw expected(node, key: "name", "a non-empty one-line name")
+        }
+        return scalar.string
+    }
+
+    func seedList(_ node: Node) throws -> [UInt64] {
+        let expectation = "a positive number of seeds or a list of distinct non-negative integers"
+        if case .sequence(let list) = node {
+            guard !list.isEmpty else { throw expected(node, key: "seeds", expectation, found: "an empty list") }
+            var seen = Set<Int>()
+            return try list.map { item in
+                let seed = try integer(item, key: "seeds", minimum: 0, "a non-negative integer seed")
+                guard seen.insert(seed).inserted else {
+                    throw expected(item, key: "seeds", "distinct seeds", found: "\(seed) twice")
+                }
+                return UInt64(seed)
+            }
+        }
+        let n = try integer(node, key: "seeds", minimum: 1, expectation)
+        return (0..<n).map(UInt64.init)
+    }
+
+    func envList(_ node: Node) throws -> [(entry: SweepSpec.EnvEntry, keyNode: Node)] {
+        let items = try pairs(node, key: "envs", "a mapping of environments to their settings")
+        guard !items.isEmpty else { throw expected(node, key: "envs", "at least one environment", found: "none") }
+        return try items.map { key, keyNode, value in
+            guard environments.contains(key) else {
+                throw unknownKey(keyNode, key: key, path: "envs.\(key)", valid: environments, what: "an environment")
+            }
+            return (SweepSpec.EnvEntry(name: key, settings: try settings(value, key: "envs.\(key)", what: "settings")), keyNode)
+        }
+    }
+
+    func methodList(_ node: Node) throws -> [SweepSpec.MethodEntry] {
+        let items = try pairs(node, key: "methods", "a mapping of methods to their hyperparameters")
+        guard !items.isEmpty else { throw expected(node, key: "methods", "at least one method", found: "none") }
+        var seen: [String: String] = [:]
+        return try items.map { key, keyNode, value in
+            guard let info = methods.first(where: { $0.name.lowercased() == key.lowercased() }) else {
+                throw unknownKey(keyNode, key: key, path: "methods.\(key)", valid: methods.map(\.name), what: "a method")
+            }
+            if let earlier = seen[info.name] {
+                throw expected(keyNode, key: "methods.\(key)", "each method once", found: "\(info.name) again (as '\(earlier)' before)")
+            }
+            seen[info.name] = key
+            return SweepSpec.MethodEntry(name: info.name, params: try methodParams(value, info: info, key: "methods.\(key)"))
+        }
+    }
+
+    /// A method's block: each hyperparameter a value or a non-empty list of distinct values (a
+    /// grid axis). Numbers: the signature > 0, the others ≥ 0. String options: one of the
+    /// catalog's choices.
+    func methodParams(_ node: Node, info: MethodInfo, key: String) throws -> [String: [AxisValue]] {
+        if isNull(node) { return [:] }
+        let valid = info.defaults.keys.sorted { ($0 == info.signature ? "" : $0) < ($1 == info.signature ? "" : $1) }
+            + info.choices.keys.sorted()
+        var params: [String: [AxisValue]] = [:]
+        for (k, keyNode, value) in try pairs(node, key: key, "a mapping of \(info.name)'s hyperparameters") {
+            let path = "\(key).\(k)"
+            let item: (Node) throws -> AxisValue
+            let expectation: String
+            if info.defaults[k] != nil {
+                let positive = k == info.signature
+                expectation = positive ? "a number > 0 or a non-empty list of them" : "a number ≥ 0 or a non-empty list of them"
+                item = { node in
+                    guard let x = self.number(node), x.isFinite, positive ? x > 0 : x >= 0 else {
+                        throw self.expected(node, key: path, expectation)
+                    }
+                    return .number(x)
+                }
+            } else if let choices = info.choices[k] {
+                expectation = "one of \(choices.joined(separator: ", ")) or a non-empty list of them"
+                item = { node in
+                    guard case let .scalar(scalar) = node, choices.contains(scalar.string) else {
+                        var found = self.describe(node)
+                        if case let .scalar(scalar) = node {
+                            found = "'\(scalar.string)'"
+                            if let guess = SweepParser.suggestion(for: scalar.string, among: choices) {
+                                found += "; did you mean '\(guess)'?"
+                            }
+                        }
+                        throw self.expected(node, key: path, expectation, found: found)
+                    }
+                    return .choice(scalar.string)
+                }
+            } else {
+                throw unknownKey(keyNode, key: k, path: path, valid: valid, what: "a hyperparameter of \(info.name)")
+            }
+            if case .sequence(let list) = value {
+                guard !list.isEmpty else { throw expected(value, key: path, expectation, found: "an empty list") }
+                var values: [AxisValue] = []
+                for node in list {
+                    let x = try item(node)
+                    guard !values.contains(x) else {
+                        throw expected(node, key: path, "distinct values", found: "\(describe(node)) twice")
+                    }
+                    values.append(x)
+                }
+                params[k] = values
+            } else {
+                params[k] = [try item(value)]
+            }
+        }
+        return params
+    }
+}

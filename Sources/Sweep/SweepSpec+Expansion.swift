@@ -1,0 +1,72 @@
+import ExperimentStore
+import Foundation
+import Trainer
+
+/// One run of an expanded sweep: its config, the config's JSON (sorted keys) and hash, and the
+/// labels the store keeps in columns.
+public struct PlannedRun: Equatable, Sendable {
+    public var config: TrainingConfig
+    public var configJSON: String
+    public var configHash: String
+    /// The method's signature hyperparameter and its value (the Table 1 row label).
+    public var param: String
+    public var value: Double
+
+    /// The run as the store inserts it.
+    public var newRun: NewRun {
+        NewRun(configJSON: configJSON, configHash: configHash, method: config.method, param: param,
+               value: value, env: config.env, seed: config.seed, steps: config.steps)
+    }
+}
+
+extension SweepSpec {
+    /// The grid, in a stable order: methods (file order) × hyperparameter combinations (the
+    /// signature outermost, then the other listed keys in alphabetical order, each in its
+    /// listed order) × environments (file order) × seeds (listed order).
+    public func expand(methods catalog: [MethodInfo] = MethodCatalog.all) -> [PlannedRun] {
+        var runs: [PlannedRun] = []
+        for method in methods {
+            guard let info = catalog.first(where: { $0.name == method.name }) else { continue }
+            let axes = method.params.keys.sorted { a, b in
+                a == info.signature ? b != info.signature : (b == info.signature ? false : a < b)
+            }
+            for combination in SweepSpec.product(axes.map { (key: $0, values: method.params[$0]!) }) {
+                var params = info.defaults
+                var choices: [String: String] = [:]
+                for (k, v) in combination {
+                    switch v {
+                    case let .number(x): params[k] = x
+                    // The default (first) choice is left implicit, so writing it changes nothing.
+                    case let .choice(c): if info.choices[k]?.first != c { choices[k] = c }
+                    }
+                }
+                for env in envs {
+                    for seed in seeds {
+                        var config = TrainingConfig(method: info.name, env: env.name, seed: seed, steps: 1, params: params)
+                        config.choices = choices
+                        for (key, value) in defaults { ConfigField.named(key)?.apply(&config, value) }
+                        for (key, value) in env.settings { ConfigField.named(key)?.apply(&config, value) }
+                        let json = SweepSpec.json(config)
+                        runs.append(PlannedRun(config: config, configJSON: json, configHash: StableHash.hex(of: json),
+                                               param: info.signature, value: params[info.signature] ?? .nan))
+                    }
+                }
+            }
+        }
+        return runs
+    }
+
+    /// A run config's JSON as stored: JSONEncoder with sorted keys.
+    public static func json(_ config: TrainingConfig) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try! encoder.encode(config), as: UTF8.self)
+    }
+
+    /// Cartesian product, first axis outermost.
+    static func product(_ axes: [(key: String, values: [AxisValue])]) -> [[(String, AxisValue)]] {
+        axes.reduce([[]]) { partial, axis in
+            partial.flatMap { prefix in axis.values.map { prefix + [(axis.key, $0)] } }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+@testable import ExperimentStore
+import Foundation
+import GRDB
+import Testing
+
+@Suite struct StoreOpeningTests {
+    @Test func newStoreIsWALWithForeignKeysAndSchema() throws {
+        let t = try TemporaryStore()
+        let mode = try t.store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        let fk = try t.store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
+        #expect(fk == 1)
+        let tables = try t.store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        }
+        #expect(Set(["sweeps", "runs", "metrics"]).isSubset(of: Set(tables)))
+    }
+
+    @Test func openingAnExistingStoreTwiceSharesItAndMigratesOnce() throws {
+        let t = try TemporaryStore()
+        try t.sweep("a", runs: 2)
+        let second = try Store(path: t.path)
+        let third = try Store(path: t.path)
+        #expect(try second.statusCounts().total == 2)
+        try second.insertSweep(Fixtures.sweep("b"), runs: Fixtures.runs(1))
+        #expect(try t.store.statusCounts().total == 3)
+        #expect(try third.sweeps().map(\.name) == ["a", "b"])
+        #expect(try t.count("SELECT COUNT(*) FROM grdb_migrations") == SchemaMigrations.all.count)
+    }
+
+    @Test func reopeningDoesNotChangeTheFile() throws {
+        let t = try TemporaryStore()
+        try t.sweep("a", runs: 2)
+        _ = try t.store.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: t.path))
+        _ = try Store(path: t.path)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: t.path)) == before)
+    }
+
+    @Test func storeOfANewerSchemaIsRefusedUntouched() throws {
+        let t = try TemporaryStore()
+        try t.store.pool.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('999_from_the_future')")
+        }
+        _ = try t.store.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: t.path))
+        #expect(throws: StoreError.newerSchema(path: t.path, migration: "999_from_the_future")) {
+            _ = try Store(path: t.path)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: t.path)) == before)
+    }
+
+    @Test func notADatabaseIsRefusedUntouched() throws {
+        let t = try TemporaryStore()
+        let path = t.directory.appendingPathComponent("notes.sqlite").path
+        let text = Data(String(repeating: "not a database\n", count: 100).utf8)
+        _ = FileManager.default.createFile(atPath: path, contents: text)
+        #expect {
+            _ = try Store(path: path)
+        } throws: { error in
+            guard case .cannotOpen = error as? StoreError else { return false }
+            return true
+        }
+        #expect(FileManager.default.contents(atPath: path) == text)
+    }
+
+    @Test func openExistingDoesNotCreateAFile() throws {
+        let t = try TemporaryStore()
+        let path = t.directory.appendingPathComponent("missing.sqlite").path
+        #expect(throws: StoreError.noSuchStore(path: path)) { _ = try Store.openExisting(path: path) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}
+
+@Suite struct StoreInspectionTests {
+    @Test func inspectReadsWithoutChangingTheFile() throws {
+        let t = try TemporaryStore()
+        try t.sweep("a", runs: 2)
+        _ = try t.store.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: t.path))
+        let counts = try Store.inspect(path: t.path) { db in try Store.fetchStatusCounts(db) }
+        #expect(counts.pending == 2)
+        #expect(try Store.inspect(path: t.path) { db in try Store.fetchSweeps(db).map(\.name) } == ["a"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: t.path)) == before)
+        // Read-only: writing through it fails.
+        #expect(throws: StoreError.self) {
+            try Store.inspect(path: t.path) { db in try db.execute(sql: "DELETE FROM runs") }
+        }
+        #expect(try t.store.statusCounts().total == 2)
+    }
+
+    @Test func checkSweepRefusesAChangeWithoutWriting() throws {
+        let t = try TemporaryStore()
+        try t.sweep("a", runs: 2)
+        let changed = Fixtures.sweep("a", spec: #"{"methods":{"PPO":{"clip":[0.3]}},"seeds":[0,1,2]}"#)
+        #expect(throws: StoreError.sweepChanged(name: "a", changes: ["methods.PPO.clip: [0.1, 0.2] → [0.3]"])) {
+            try Store.inspect(path: t.path) { db in try Store.checkSweep(db, changed, runs: Fixtures.runs(2)) }
+        }
+        #expect(try Store.inspect(path: t.path) { db in try Store.checkSweep(db, Fixtures.sweep("a"), runs: Fixtures.runs(2)) }?.name == "a")
+        #expect(try Store.inspect(path: t.path) { db in try Store.checkSweep(db, Fixtures.sweep("b"), runs: []) } == nil)
+    }
+
+    @Test func inspectRefusesMissingNewerAndForeignFiles() throws {
+        let t = try TemporaryStore()
+        let missing = t.directory.appendingPathComponent("missing.sqlite").path
+        #expect(throws: StoreError.noSuchStore(path: missing)) { try Store.inspect(path: missing) { _ in 0 } }
+        #expect(!FileManager.default.fileExists(atPath: missing))
+        let text = t.directory.appendingPathComponent("text.sqlite").path
+        _ = FileManager.default.createFile(atPath: text, contents: Data(String(repeating: "hello\n", count: 200).utf8))
+        #expect {
+            try Store.inspect(path: text) { _ in 0 }
+        } throws: { error in
+            guard case .cannotOpen = error as? StoreError else { return false }
+            return true
+        }
+        try t.store.pool.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('999_from_the_future')")
+        }
+        #expect(throws: StoreError.newerSchema(path: t.path, migration: "999_from_the_future")) {
+            try Store.inspect(path: t.path) { _ in 0 }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import Trainer
+@testable import Sweep
+
+/// Every kind of bad input gives one line naming file, line, column, key, expected and found.
+@Suite struct BadInputTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let what: String
+        let yaml: String
+        let error: String
+        var testDescription: String { what }
+    }
+
+    static let valid = """
+        name: x
+        seeds: 2
+        envs: {Pendulum: {steps: 100}}
+        methods: {PPO: {clip: [0.1, 0.2]}}
+
+        """
+
+    static let cases: [Case] = [
+        Case(what: "malformed flow list", yaml: "name: x\nseeds: [0, 1\nenvs: {}\n",
+             error: "test.yaml:3:5: malformed YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 2, column 8)"),
+        Case(what: "tab indentation", yaml: "name: x\nenvs:\n  Pendulum:\n\tsteps: 3\n",
+             error: "test.yaml:4:1: malformed YAML: found character that cannot start any token (while scanning for the next token at line 4, column 1)"),
+        Case(what: "duplicated key", yaml: "name: x\nseeds: 2\nseeds: 3\n",
+             error: "test.yaml:3:1: key 'seeds': expected each key once in a mapping, found it again (first at line 2, column 1)"),
+        Case(what: "empty document", yaml: "# nothing\n",
+             error: "test.yaml:1:1: expected a mapping with keys name, seeds, defaults, envs, methods, found an empty document"),
+        Case(what: "not a mapping", yaml: "- a\n- b\n",
+             error: "test.yaml:1:1: expected a mapping with keys name, seeds, defaults, envs, methods, found a list"),
+        Case(what: "unknown top-level key", yaml: valid + "seed: 3\n",
+             error: "test.yaml:5:1: key 'seed': expected a top-level key (name, seeds, defaults, envs, methods), found 'seed'; did you mean 'seeds'?"),
+        Case(what: "unknown default", yaml: valid + "defaults:\n  horizon: 128\n  epoch: 3\n",
+             error: "test.yaml:7:3: key 'defaults.epoch': expected one of the settings (steps, horizon, epochs, minibatch_size, actors, lr, gamma, lambda, c1, c2, max_grad_norm, normalize_observations, scale_rewards), found 'epoch'; did you mean 'epochs'?"),
+        Case(what: "unknown env setting", yaml: "name: x\nseeds: 2\nenvs:\n  Pendulum: {steps: 100, actor: 8}\n",
+             error: "test.yaml:4:26: key 'envs.Pendulum.actor': expected one of the settings (steps, horizon, epochs, minibatch_size, actors, lr, gamma, lambda, c1, c2, max_grad_norm, normalize_observations, scale_rewards), found 'actor'; did you mean 'actors'?"),
+        Case(what: "unknown environment", yaml: "name: x\nseeds: 2\nenvs:\n  pendulum: {steps: 100}\n",
+             error: "test.yaml:4:3: key 'envs.pendulum': expected an environment (Pendulum), found 'pendulum'; did you mean 'Pendulum'?"),
+        Case(what: "unknown method", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  PPO2: {clip: 0.2}\n",
+             error: "test.yaml:5:3: key 'methods.PPO2': expected a method (\(MethodCatalog.names.joined(separator: ", "))), found 'PPO2'; did you mean 'PPO'?"),
+        Case(what: "unknown method key", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  PPO: {clp: 0.2}\n",
+             error: "test.yaml:5:9: key 'methods.PPO.clp': expected a hyperparameter of PPO (clip), found 'clp'; did you mean 'clip'?"),
+        Case(what: "method twice", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  PPO: {}\n  ppo: {}\n",
+             error: "test.yaml:6:3: key 'methods.ppo': expected each method once, found PPO again (as 'PPO' before)"),
+        Case(what: "steps ≤ 0", yaml: "name: x\nseeds: 2\nenvs:\n  Pendulum: {steps: -5}\n",
+             error: "test.yaml:4:21: key 'envs.Pendulum.steps': expected a positive integer, found -5"),
+        Case(what: "steps not an integer", yaml: "name: x\nseeds: 2\nenvs:\n  Pendulum: {steps: 1000.5}\n",
+             error: "test.yaml:4:21: key 'envs.Pendulum.steps': expected a positive integer, found 1000.5"),
+        Case(what: "steps quoted", yaml: "name: x\nseeds: 2\nenvs:\n  Pendulum: {steps: \"100\"}\n",
+             error: "test.yaml:4:21: key 'envs.Pendulum.steps': expected a positive integer, found the string '100'"),
+        Case(what: "steps missing", yaml: "name: x\nseeds: 2\nenvs:\n  Pendulum: {actors: 2}\nmethods: {PPO: }\n",
+             error: "test.yaml:4:3: key 'envs.Pendulum.steps': expected a positive integer step budget (here or under defaults), found nothing"),
+        Case(what: "seeds ≤ 0", yaml: "name: x\nseeds: 0\n",
+             error: "test.yaml:2:8: key 'seeds': expected a positive number of seeds or a list of distinct non-negative integers, found 0"),
+        Case(what: "seed list with a negative", yaml: "name: x\nseeds: [1, -2]\n",
+             error: "test.yaml:2:12: key 'seeds': expected a non-negative integer seed, found -2"),
+        Case(what: "seed list with a duplicate", yaml: "name: x\nseeds: [1, 2, 1]\n",
+             error: "test.yaml:2:15: key 'seeds': expected distinct seeds, found 1 twice"),
+        Case(what: "clip ≤ 0", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  PPO: {clip: [0.1, 0]}\n",
+             error: "test.yaml:5:21: key 'methods.PPO.clip': expected a number > 0 or a non-empty list of them, found 0"),
+        Case(what: "clip a string", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  PPO: {clip: wide}\n",
+             error: "test.yaml:5:15: key 'methods.PPO.clip': expected a number > 0 or a non-empty list of them, found the string 'wide'"),
+        Case(what: "clip empty list", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  PPO:\n    clip: []\n",
+             error: "test.yaml:6:11: key 'methods.PPO.clip': expected a number > 0 or a non-empty list of them, found an empty list"),
+        Case(what: "clip repeated", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  PPO: {clip: [0.2, 0.2]}\n",
+             error: "test.yaml:5:21: key 'methods.PPO.clip': expected distinct values, found 0.2 twice"),
+        Case(what: "N ≤ 0", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  MCPO: {N: [5, 0]}\n",
+             error: "test.yaml:5:17: key 'methods.MCPO.N': expected a number > 0 or a non-empty list of them, found 0"),
+        Case(what: "other hyperparameter < 0", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  MCPO: {dropout: -0.5}\n",
+             error: "test.yaml:5:19: key 'methods.MCPO.dropout': expected a number ≥ 0 or a non-empty list of them, found -0.5"),
+        Case(what: "unknown option value", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  MCPO: {ablation: [none, nopsi]}\n",
+             error: "test.yaml:5:27: key 'methods.MCPO.ablation': expected one of \(MethodCatalog.method(named: "MCPO")!.choices["ablation"]!.joined(separator: ", ")) or a non-empty list of them, found 'nopsi'; did you mean 'no_psi'?"),
+        Case(what: "gamma out of range", yaml: "name: x\nseeds: 2\ndefaults: {gamma: 1.5}\n",
+             error: "test.yaml:3:19: key 'defaults.gamma': expected a number in (0, 1], found 1.5"),
+        Case(what: "flag not a boolean", yaml: "name: x\nseeds: 2\ndefaults: {scale_rewards: 1}\n",
+             error: "test.yaml:3:27: key 'defaults.scale_rewards': expected true or false, found 1"),
+        Case(what: "list in defaults", yaml: "name: x\nseeds: 2\ndefaults: {lr: [0.1, 0.2]}\n",
+             error: "test.yaml:3:16: key 'defaults.lr': expected a single value, found a list (grid axes go under methods)"),
+        Case(what: "defaults not a mapping", yaml: "name: x\nseeds: 2\ndefaults: 3\n",
+             error: "test.yaml:3:11: key 'defaults': expected a mapping of training settings, found 3"),
+        Case(what: "envs empty", yaml: "name: x\nseeds: 2\nenvs: {}\n",
+             error: "test.yaml:3:7: key 'envs': expected at least one environment, found none"),
+        Case(what: "name a list", yaml: "name: [a]\n",
+             error: "test.yaml:1:7: key 'name': expected a non-empty one-line name, found a list"),
+        Case(what: "name missing", yaml: "seeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods: {PPO: }\n",
+             error: "test.yaml:1:1: key 'name': expected the sweep's name, found nothing"),
+        Case(what: "methods missing", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\n",
+             error: "test.yaml:1:1: key 'methods': expected a mapping of methods, found nothing"),
+    ]
+
+    @Test(arguments: cases)
+    func badInputIsOneLocatedLine(_ c: Case) {
+        #expect {
+            _ = try parse(c.yaml)
+        } throws: { error in
+            let text = "\(error)"
+            #expect(text == c.error)
+            #expect(!text.contains("\n"))
+            return error is SweepFileError
+        }
+    }
+
+    @Test func theValidBaseParses() throws {
+        #expect(try parse(Self.valid).expand().count == 4)
+    }
+
+    @Test func unreadableFiles() throws {
+        let scratch = try Scratch()
+        #expect(throws: SweepFileError(file: scratch.path("none.yaml"), line: nil, column: nil, message: "no such sweep file")) {
+            try SweepParser.parse(contentsOf: scratch.path("none.yaml"))
+        }
+        #expect(throws: SweepFileError(file: scratch.url.path, line: nil, column: nil, message: "is a directory, not a sweep file")) {
+            try SweepParser.parse(contentsOf: scratch.url.path)
+        }
+        let binary = scratch.path("binary.yaml")
+        _ = FileManager.default.createFile(atPath: binary, contents: Data([0xFF, 0xFE, 0x00, 0x80]))
+        #expect(throws: SweepFileError.self) { try SweepParser.parse(contentsOf: binary) }
+    }
+}
