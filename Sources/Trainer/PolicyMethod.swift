@@ -85,6 +85,9 @@ enum PolicyMethod: Codable, Equatable {
 
     /// The method's own per-iteration diagnostics (method.md §4).
     mutating func iterationMetrics() -> [String: Double] {
+        if case let .vmpo(m) = self {
+            return ["eta": Double(m.eta), "alpha_sigma": Double(m.alphaSigma)]
+        }
         if case var .mcpo(m) = self {
             self = .ppo(PPO(clip: 0))
             defer { self = .mcpo(m) }
