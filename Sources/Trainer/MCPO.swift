@@ -63,16 +63,14 @@ struct MCPO: Codable {
         let rows = c.rows, inv = 1 / Float(rows)
 
         // v_context on this minibatch (§3.3, Table 3).
-        let features = contextFeatures(c, k)
+        let features = contextFeatures(c, k)  // k.features[0..<attention.inputSize]
 
         // w = softmax(f_φ(v)) over the filled slots; ψ = Σ_j w_j θ_j (§3.3, Eq. 4).
         let filled = memory.count
         if ablation == .mean_psi {
             for j in 0..<memory.capacity { k.pass.weights[j] = j < filled ? 1 / Float(filled) : 0 }
         } else {
-            features.withUnsafeBufferPointer {
-                attention.forward(context: $0.baseAddress!, filled: filled, training: true, pass: k.pass)
-            }
+            attention.forward(context: features, filled: filled, training: true, pass: k.pass)
         }
         memory.combine(weights: k.pass.weights, physicalWeights: k.physical.pointer, into: k.ψ.pointer)
 
@@ -92,7 +90,7 @@ struct MCPO: Codable {
         c.net.kl(outputP: c.oldOutput, θP: c.θold, outputQ: outψ, θQ: k.ψ.pointer, rows: rows,
                  scratch: c.distributionScratch, into: k.rowKL.pointer)
         k.dOldPsi = c.meanOf(k.rowKL.pointer)
-        let dOldTheta = features[2]
+        let dOldTheta = features[2]  // feature 3, d(θold, θ)
 
         // Switching β (Eq. 2), or the annealed_beta ablation's β_i = 1 − i/I_total.
         let β: Float
@@ -176,8 +174,9 @@ struct MCPO: Codable {
         1 / (1 + exp(-(rψ - rOld)))
     }
 
-    /// The 12 context features of Table 3 (the first 6 for half_features), in order.
-    private func contextFeatures(_ c: MinibatchContext, _ k: Cache) -> [Float] {
+    /// The 12 context features of Table 3 (the first 6 for half_features), in order, written into
+    /// the cache's feature buffer.
+    private func contextFeatures(_ c: MinibatchContext, _ k: Cache) -> UnsafeMutablePointer<Float> {
         let rows = c.rows, net = c.net
         let outOld = MLP.forward(parameters: ψold.pointer, input: c.observations, rows: rows, workspace: k.policy)
         k.outψold.pointer.update(from: outOld, count: rows * net.head.outputSize)
@@ -194,24 +193,21 @@ struct MCPO: Codable {
             for t in 0..<rows { s += f(t) }
             return s / Float(rows)
         }
-        var v: [Float] = [
-            meanKL(c.output, c.θ, k.outψold.pointer, ψold.pointer),          // 1 d(θ, ψold)
-            meanKL(c.oldOutput, c.θold, k.outψold.pointer, ψold.pointer),    // 2 d(θold, ψold)
-            meanKL(c.oldOutput, c.θold, c.output, c.θ),                     // 3 d(θold, θ)
-            mean { exp(k.logProbψold[$0] - c.oldLogProb[$0]) * c.advantages[$0] },  // 4 Ê[R_t(ψold)]
-            mean { c.advantages[$0] },                                       // 5 Ê[R_t(θold)]
-            mean { exp(c.logProb[$0] - c.oldLogProb[$0]) * c.advantages[$0] },      // 6 Ê[R_t(θ)]
-        ]
+        let v = k.features.pointer
+        v[0] = meanKL(c.output, c.θ, k.outψold.pointer, ψold.pointer)              // 1 d(θ, ψold)
+        v[1] = meanKL(c.oldOutput, c.θold, k.outψold.pointer, ψold.pointer)        // 2 d(θold, ψold)
+        v[2] = meanKL(c.oldOutput, c.θold, c.output, c.θ)                         // 3 d(θold, θ)
+        v[3] = mean { exp(k.logProbψold[$0] - c.oldLogProb[$0]) * c.advantages[$0] }  // 4 Ê[R_t(ψold)]
+        v[4] = mean { c.advantages[$0] }                                           // 5 Ê[R_t(θold)]
+        v[5] = mean { exp(c.logProb[$0] - c.oldLogProb[$0]) * c.advantages[$0] }  // 6 Ê[R_t(θ)]
         if attention.inputSize == 12 {
             let vψold = MLP.forward(parameters: ψold.pointer, input: c.observations, rows: rows, workspace: k.value)
-            v += [
-                mean { -k.logProbψold[$0] },                                 // 7 Ê[−log π_ψold]
-                mean { -c.oldLogProb[$0] },                                  // 8 Ê[−log π_θold]
-                mean { -c.logProb[$0] },                                     // 9 Ê[−log π_θ]
-                mean { (vψold[$0] - c.returns[$0]) * (vψold[$0] - c.returns[$0]) },          // 10
-                mean { (c.oldValues[$0] - c.returns[$0]) * (c.oldValues[$0] - c.returns[$0]) },  // 11
-                mean { (c.values[$0] - c.returns[$0]) * (c.values[$0] - c.returns[$0]) },    // 12
-            ]
+            v[6] = mean { -k.logProbψold[$0] }                                     // 7 Ê[−log π_ψold]
+            v[7] = mean { -c.oldLogProb[$0] }                                      // 8 Ê[−log π_θold]
+            v[8] = mean { -c.logProb[$0] }                                         // 9 Ê[−log π_θ]
+            v[9] = mean { (vψold[$0] - c.returns[$0]) * (vψold[$0] - c.returns[$0]) }                 // 10 V_ψold error
+            v[10] = mean { (c.oldValues[$0] - c.returns[$0]) * (c.oldValues[$0] - c.returns[$0]) }    // 11 V_θold error
+            v[11] = mean { (c.values[$0] - c.returns[$0]) * (c.values[$0] - c.returns[$0]) }          // 12 V_θ error
         }
         return v
     }
@@ -267,6 +263,7 @@ struct MCPO: Codable {
         let alpha: FloatBuffer
         let scale: FloatBuffer
         let rowKL: FloatBuffer
+        let features: FloatBuffer
         var dOldPsi: Float = 0
 
         init(net: ActorCritic, capacity: Int, attention: AttentionNetwork) {
@@ -287,6 +284,7 @@ struct MCPO: Codable {
             alpha = FloatBuffer(count: capacity)
             scale = FloatBuffer(count: capacity)
             rowKL = FloatBuffer(count: capacity)
+            features = FloatBuffer(count: 12)
         }
     }
 
