@@ -86,19 +86,6 @@ func mcpoConfig(_ params: [String: Double] = [:], ablation: String? = nil) -> Tr
     return c
 }
 
-/// One gathered minibatch with θ moved away from θold, ready for `minibatchLossAndGradient`.
-func preparedTrainer(_ config: TrainingConfig, rows: Int = 16) throws -> Trainer {
-    let trainer = try Trainer(config: config)
-    trainer.collectRollout()
-    trainer.buffer.computeAdvantages(gamma: 0.99, lambda: 0.95)
-    trainer.θold.copy(from: trainer.θ)
-    var noise = SeededGenerator(seed: 5, stream: 5)
-    for i in 0..<trainer.θ.count { trainer.θ[i] += Float(noise.normal() * 0.02) }
-    trainer.scratch.permutation = (0..<Int32(trainer.buffer.count)).map { $0 }
-    trainer.gatherMinibatch(from: 40, rows: rows)
-    return trainer
-}
-
 @Test func betaSwitchesOnTheDistancesOfThetaAndPsiFromThetaOld() throws {
     // Memory = [θold] at the start, so ψ = θold and d(θold, ψ) = 0 < d(θold, θ): β = β_max.
     let moved = try preparedTrainer(mcpoConfig(["beta_max": 7, "beta_min": 0.03]))
@@ -221,18 +208,9 @@ nonisolated(unsafe) var emptySums = Trainer.UpdateSums()
 
 @Test(arguments: ["none", "no_psi", "mean_psi", "half_features"])
 func mcpoRunsResumesAndRecordsDiagnostics(ablation: String) throws {
-    let straight = MemoryMetricSink()
-    let full = try Trainer(config: mcpoConfig(ablation: ablation))
-    try full.train(sink: straight)
-    let first = MemoryMetricSink()
-    let part = try Trainer(config: mcpoConfig(ablation: ablation))
-    try part.runIteration(sink: first)
-    let data = try JSONEncoder().encode(part.state())
-    let resumed = try Trainer(state: try JSONDecoder().decode(TrainingState.self, from: data))
-    let rest = MemoryMetricSink()
-    try resumed.train(sink: rest)
-    #expect((first.rows + rest.rows).map(\.metrics) == straight.rows.map(\.metrics))
-    let last = try #require(straight.rows.last?.metrics)
+    let run = try ResumeComparison(mcpoConfig(ablation: ablation))
+    #expect(run.sameMetrics && run.sameParameters)
+    let last = try #require(run.straightRows.last)
     for key in ["alpha_mean", "beta_max_fraction", "memory_size", "attention_entropy", "memory_writes", "d_old_psi"] {
         #expect(last[key] != nil, "\(key)")
     }

@@ -4,14 +4,6 @@ import Networks
 import Testing
 @testable import Trainer
 
-func smallConfig(seed: UInt64 = 7, steps: Int = 4 * 128 * 3) -> TrainingConfig {
-    var c = TrainingConfig(method: "PPO", env: "Pendulum", seed: seed, steps: steps, params: ["clip": 0.2])
-    c.horizon = 128
-    c.epochs = 2
-    c.minibatchSize = 32
-    return c
-}
-
 @Test func gaeByHandWithTruncationAndTermination() {
     // One actor, T = 4: an episode truncated at t = 1 (bootstrap 5) and one terminated at t = 3.
     let b = RolloutBuffer(horizon: 4, actors: 1, observationSize: 1, actionWidth: 1, outputSize: 1)
@@ -68,15 +60,8 @@ func fullMinibatchLossGradientMatchesFiniteDifferences(method: String, value: Do
     config.method = method
     config.params = [MethodCatalog.method(named: method)!.signature: value]
     config.c2 = 0.01  // exercise the entropy term too
-    let trainer = try Trainer(config: config)
-    trainer.collectRollout()
-    trainer.buffer.computeAdvantages(gamma: 0.99, lambda: 0.95)
-    trainer.θold.copy(from: trainer.θ)
-    var noise = SeededGenerator(seed: 5, stream: 5)
-    for i in 0..<trainer.θ.count { trainer.θ[i] += Float(noise.normal() * 0.02) }
     let rows = 16
-    trainer.scratch.permutation = (0..<Int32(trainer.buffer.count)).map { $0 }
-    trainer.gatherMinibatch(from: 40, rows: rows)
+    let trainer = try preparedTrainer(config, rows: rows)
     // Move old log-probs so that some PPO ratios are clipped.
     if method == "PPO" {
         for r in 0..<rows where r % 3 == 0 { trainer.scratch.mbOldLogProbs[r] += r % 2 == 0 ? 0.6 : -0.6 }
@@ -124,21 +109,10 @@ func fullMinibatchLossGradientMatchesFiniteDifferences(method: String, value: Do
 }
 
 @Test func resumingFromEncodedStateContinuesBitIdentically() throws {
-    let straight = MemoryMetricSink()
-    let full = try Trainer(config: smallConfig())
-    try full.train(sink: straight)
-
-    let first = MemoryMetricSink()
-    let part = try Trainer(config: smallConfig())
-    try part.runIteration(sink: first)
-    let data = try JSONEncoder().encode(part.state())
-    let resumed = try Trainer(state: try JSONDecoder().decode(TrainingState.self, from: data))
-    let rest = MemoryMetricSink()
-    try resumed.train(sink: rest)
-    #expect(resumed.stepsDone == full.stepsDone)
-    #expect((first.rows + rest.rows).map(\.metrics) == straight.rows.map(\.metrics))
-    let sameParameters = resumed.θ.array == full.θ.array
-    #expect(sameParameters)
+    let run = try ResumeComparison(smallConfig())
+    #expect(run.resumed.stepsDone == run.straight.stepsDone)
+    #expect(run.sameMetrics)
+    #expect(run.sameParameters)
 }
 
 @Test func budgetIsRoundedUpToWholeIterations() throws {
@@ -158,15 +132,3 @@ func fullMinibatchLossGradientMatchesFiniteDifferences(method: String, value: Do
     }
 }
 
-/// Central differences in Double of a Float-vector function.
-func finiteDifference(_ x: inout [Float], epsilon: Float = 1e-3, _ f: ([Float]) -> Double) -> [Double] {
-    (0..<x.count).map { i in
-        let saved = x[i]
-        x[i] = saved + epsilon
-        let plus = f(x)
-        x[i] = saved - epsilon
-        let minus = f(x)
-        x[i] = saved
-        return (plus - minus) / Double(2 * epsilon)
-    }
-}
