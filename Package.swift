@@ -24,7 +24,9 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"], .when(configuration: .release))]),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: fast),
         .target(name: "Networks", dependencies: ["LinearAlgebra"], swiftSettings: fast),
-        .target(name: "Environments", swiftSettings: fast),
+        .target(name: "CBox2D", cxxSettings: [.unsafeFlags(["-O2"], .when(configuration: .release))],
+                linkerSettings: [.linkedLibrary("box2d")]),
+        .target(name: "Environments", dependencies: ["CBox2D"], swiftSettings: fast),
         .target(name: "Trainer", dependencies: ["Networks", "Environments", "LinearAlgebra"], swiftSettings: fast),
         .target(name: "ExperimentStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Sweep", dependencies: [

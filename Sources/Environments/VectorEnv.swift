@@ -19,6 +19,10 @@ public enum EnvironmentError: Error, CustomStringConvertible, Equatable {
 public enum EnvironmentCatalog {
     static let factories: [(name: String, make: @Sendable (Int, UInt64) -> any ActorBatch)] = [
         ("Pendulum", { TypedBatch(environments: Array(repeating: Pendulum(variant: .v1), count: $0), seed: $1) }),
+        ("LunarLander", { TypedBatch(environments: (0..<$0).map { _ in LunarLander(continuous: false) }, seed: $1) }),
+        ("LunarLanderContinuous", { TypedBatch(environments: (0..<$0).map { _ in LunarLander(continuous: true) }, seed: $1) }),
+        ("MiniGrid-Unlock", { TypedBatch(environments: Array(repeating: MiniGridUnlock(task: .unlock), count: $0), seed: $1) }),
+        ("MiniGrid-UnlockPickup", { TypedBatch(environments: Array(repeating: MiniGridUnlock(task: .unlockPickup), count: $0), seed: $1) }),
     ]
 
     public static let names: [String] = factories.map(\.name)
@@ -27,6 +31,8 @@ public enum EnvironmentCatalog {
 /// The saved environments of a vector, one case per environment kind.
 public enum EnvironmentStates: Codable, Equatable, Sendable {
     case pendulum([Pendulum])
+    case lunarLander([LunarLanderState])
+    case miniGrid([MiniGridUnlock])
 }
 
 /// Everything a `VectorEnv` needs to continue bit-identically.
@@ -67,6 +73,8 @@ public final class VectorEnv {
         let restored: any ActorBatch
         switch snapshot.environments {
         case let .pendulum(envs): restored = try TypedBatch(restoring: envs, snapshot: snapshot)
+        case let .lunarLander(states): restored = try TypedBatch(restoring: states.map(LunarLander.init(restoring:)), snapshot: snapshot)
+        case let .miniGrid(envs): restored = try TypedBatch(restoring: envs, snapshot: snapshot)
         }
         name = snapshot.name
         count = restored.count

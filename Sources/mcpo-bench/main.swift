@@ -6,8 +6,17 @@ import Trainer
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcpo-bench",
-        abstract: "Measure whole-training throughput (rollout + updates) on one core.",
-        discussion: "Example: mcpo-bench ppo --env Pendulum --json")
+        abstract: "Measure throughput on one core: whole training, or an environment alone.",
+        discussion: "Examples: mcpo-bench ppo --env Pendulum --json; mcpo-bench env --env MiniGrid-Unlock --policy random",
+        subcommands: [TrainBench.self, EnvBench.self],
+        defaultSubcommand: TrainBench.self)
+}
+
+/// Whole training (rollout + updates) of one method.
+struct TrainBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Whole-training env steps/s (the default: mcpo-bench METHOD ...).")
 
     @Argument(help: "Method to train (case-insensitive): \(MethodCatalog.names.joined(separator: ", ")).")
     var method: String
