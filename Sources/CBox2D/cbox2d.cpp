@@ -150,6 +150,8 @@ void cb_body_apply_linear_impulse(cb_body *body, float ix, float iy, float px, f
 
 void cb_body_apply_torque(cb_body *body, float torque, int wake) { body->body->ApplyTorque(torque, wake != 0); }
 
+void cb_body_set_linear_velocity(cb_body *body, float vx, float vy) { body->body->SetLinearVelocity(b2Vec2(vx, vy)); }
+
 void cb_body_state(const cb_body *body, float *out) {
     const b2Body *b = body->body;
     const b2Vec2 &p = b->GetPosition();

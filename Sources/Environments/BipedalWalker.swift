@@ -133,6 +133,13 @@ public final class BipedalWalker: Environment {
         (Double(cb_body_x(hull.unsafelyUnwrapped)), Double(cb_body_y(hull.unsafelyUnwrapped)))
     }
 
+    /// Sets the linear velocity of the hull and the four leg segments (tests only: an episode
+    /// changed this way can no longer be rebuilt from its state).
+    func launch(vx: Double, vy: Double) {
+        cb_body_set_linear_velocity(hull.unsafelyUnwrapped, Float(vx), Float(vy))
+        for k in 0..<4 { cb_body_set_linear_velocity(legs[k].unsafelyUnwrapped, Float(vx), Float(vy)) }
+    }
+
     /// Builds the episode's world from `episodeSeed` and takes gymnasium's zero-action step.
     private func begin(episodeSeed seed: UInt64, observation: UnsafeMutablePointer<Float>) {
         episodeSeed = seed

@@ -47,6 +47,7 @@ void cb_body_apply_force_to_center(cb_body *body, float fx, float fy, int wake);
 void cb_body_apply_force(cb_body *body, float fx, float fy, float px, float py, int wake);
 void cb_body_apply_linear_impulse(cb_body *body, float ix, float iy, float px, float py, int wake);
 void cb_body_apply_torque(cb_body *body, float torque, int wake);
+void cb_body_set_linear_velocity(cb_body *body, float vx, float vy);
 
 /* out[6] = x, y, angle, vx, vy, angular velocity. */
 void cb_body_state(const cb_body *body, float *out);
