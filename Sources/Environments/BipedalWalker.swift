@@ -39,6 +39,8 @@ public final class BipedalWalker: Environment {
     public static let lidarRays = 10
     /// Beyond this x the walker has reached the end: (TERRAIN_LENGTH − TERRAIN_GRASS)·TERRAIN_STEP.
     public static let finishX = Double(BipedalWalkerTerrain.length - BipedalWalkerTerrain.grass) * BipedalWalkerTerrain.step
+    static let hipLimits: (lower: Float, upper: Float) = (-0.8, 1.1)
+    static let kneeLimits: (lower: Float, upper: Float) = (-1.6, -0.1)
     static let groundCategory: UInt16 = 0x0001
     static let walkerCategory: UInt16 = 0x0020
 
@@ -48,6 +50,8 @@ public final class BipedalWalker: Environment {
     public private(set) var elapsedSteps = 0
     /// The current episode's terrain.
     private(set) var terrain = BipedalWalkerTerrain()
+    /// The horizontal force applied to the hull at the start of the current episode.
+    private(set) var initialPush = 0.0
 
     private var world: Box2DWorld?
     private var hull: OpaquePointer?
@@ -192,7 +196,8 @@ public final class BipedalWalker: Environment {
             polygon.append(Float(py / scale))
         }
         cb_body_add_polygon(hull, polygon, Int32(Self.hullPoly.count), 5, 0.1, 0, Self.walkerCategory, Self.groundCategory)
-        cb_body_apply_force_to_center(hull, Float(rng.uniform(-Self.initialRandom, Self.initialRandom)), 0, 1)
+        initialPush = rng.uniform(-Self.initialRandom, Self.initialRandom)
+        cb_body_apply_force_to_center(hull, Float(initialPush), 0, 1)
         self.hull = hull
 
         let torque = Float(Self.motorsTorque)
@@ -202,14 +207,29 @@ public final class BipedalWalker: Environment {
             cb_body_add_box(upper, Float(legW / 2), Float(legH / 2), 1, 0.2, 0, Self.walkerCategory, Self.groundCategory)
             // pybox2d sets referenceAngle = angle_B − angle_A when it is not given.
             joints[2 * k] = cb_revolute_joint_create(world.handle, hull, upper, 0, Float(legDown), 0, Float(legH / 2),
-                                                     angle - 0, 1, torque, Float(i), 1, -0.8, 1.1)
+                                                     angle - 0, 1, torque, Float(i), 1, Self.hipLimits.lower, Self.hipLimits.upper)
             let lower = world.body(type: Int32(CB_DYNAMIC), x: Float(initX), y: Float(initY - legH * 3 / 2 - legDown), angle: angle)
             cb_body_add_box(lower, Float(0.8 * legW / 2), Float(legH / 2), 1, 0.2, 0, Self.walkerCategory, Self.groundCategory)
             joints[2 * k + 1] = cb_revolute_joint_create(world.handle, upper, lower, 0, Float(-legH / 2), 0, Float(legH / 2),
-                                                         angle - angle, 1, torque, 1, 1, -1.6, -0.1)
+                                                         angle - angle, 1, torque, 1, 1, Self.kneeLimits.lower, Self.kneeLimits.upper)
             legs[2 * k] = upper
             legs[2 * k + 1] = lower
         }
+    }
+
+    /// Box2D 2.3 (gymnasium's engine) decides at the start of each step whether a revolute limit
+    /// takes part in it: only when the joint is at or beyond a limit; a joint inside its range moves
+    /// freely for the whole step (and may overshoot, to be pushed back from the next step on). Box2D
+    /// 2.4 keeps an enabled limit in every step, predicting contact before it happens. The walker
+    /// starts with its knees off their joints, and the reset step and the first steps after it snap
+    /// them together hard; without this rule the knees take other paths than in gymnasium from the
+    /// first step (measured against gymnasium with identical terrain, push and actions).
+    @inline(__always)
+    private func updateLimit(_ joint: OpaquePointer, hip: Bool) {
+        let lower: Float = hip ? Self.hipLimits.lower : Self.kneeLimits.lower
+        let upper: Float = hip ? Self.hipLimits.upper : Self.kneeLimits.upper
+        let angle = cb_joint_angle(joint)
+        cb_joint_enable_limit(joint, angle > lower && angle < upper ? 0 : 1)
     }
 
     /// One physics step: motors from the action, Box2D, lidar, observation, reward, termination.
@@ -222,12 +242,12 @@ public final class BipedalWalker: Environment {
         for j in 0..<4 {
             let a = action[j]
             let speed = Float(j & 1 == 0 ? Self.speedHip : Self.speedKnee)
-            let sign: Float = a > 0 ? 1 : (a < 0 ? -1 : 0)
+            let sign: Float = a > 0 ? 1 : (a < 0 ? -1 : 0)  // numpy's sign: 0 at 0
             let magnitude = min(abs(a), 1)
             let joint = joints[j].unsafelyUnwrapped
-            cb_joint_set_motor_speed(joint, speed * sign)
-            cb_joint_set_max_motor_torque(joint, torque * magnitude)
+            cb_joint_set_motor(joint, speed * sign, torque * magnitude)
             cost += 0.00035 * Self.motorsTorque * Double(magnitude)
+            updateLimit(joint, hip: j & 1 == 0)
         }
 
         world.step(dt: Float(1 / Self.fps), velocityIterations: 6 * 30, positionIterations: 2 * 30)

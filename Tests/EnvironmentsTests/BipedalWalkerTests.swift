@@ -57,25 +57,25 @@ func rollWalker(hardcore: Bool, episodes: Int, seed: UInt64) -> EpisodeStats {
         #expect(abs(stats.lengthMean - ref.lengthMean) < 3 * lengthSE)
     }
 
-    /// 300 episodes (≈ 150k steps).
+    /// 150 episodes (≈ 80k steps). (Seeds 1–16 all pass, |z| < 1.8.)
     @Test func randomPolicyMatchesGymnasiumStatistics() {
-        let stats = rollWalker(hardcore: false, episodes: 300, seed: 2024)
+        let stats = rollWalker(hardcore: false, episodes: 150, seed: 2024)
         Self.expectMatches(stats, Self.normal, "BipedalWalker")
         // A random walker falls on its hull (−100) or stands to the time limit; it never walks 88 m.
         #expect(stats.terminalRewards.allSatisfy { $0 == -100 })
         #expect(stats.lengths.allSatisfy { $0 <= 1600 })
         #expect(stats.truncations == stats.lengths.filter { $0 == 1600 }.count)
-        #expect(stats.truncations > 0 && stats.truncations < 300)
+        #expect(stats.truncations > 0 && stats.truncations < 150)
     }
 
-    /// 200 episodes (≈ 140k steps).
+    /// 100 episodes (≈ 70k steps). (Seeds 1–16 all pass, |z| < 1.4.)
     @Test func hardcoreRandomPolicyMatchesGymnasiumStatistics() {
-        let stats = rollWalker(hardcore: true, episodes: 200, seed: 2025)
+        let stats = rollWalker(hardcore: true, episodes: 100, seed: 2025)
         Self.expectMatches(stats, Self.hardcore, "BipedalWalkerHardcore")
         #expect(stats.terminalRewards.allSatisfy { $0 == -100 })
         #expect(stats.lengths.allSatisfy { $0 <= 2000 })
         #expect(stats.truncations == stats.lengths.filter { $0 == 2000 }.count)
-        #expect(stats.truncations > 0 && stats.truncations < 200)
+        #expect(stats.truncations > 0 && stats.truncations < 100)
     }
 
     @Test func spacesAndTimeLimits() throws {
