@@ -142,6 +142,33 @@ func rollWalker(hardcore: Bool, episodes: Int, seed: UInt64) -> EpisodeStats {
         }
     }
 
+    /// The reset leaves the knees 0.2 off their joints; the first step snaps them on. In Box2D 2.3
+    /// (gymnasium) a limit takes part in a step only if the joint starts it at or past the limit,
+    /// so knees driven straight swing far past their upper limit (−0.1) in that step. gymnasium,
+    /// first step from reset (seeds 0–2), observations 4, 6, 9, 11 (hips; knees + 1):
+    /// action (0, 1, 0, 1): −0.299 1.723 −0.392 1.724 / −0.298 1.722 −0.391 1.723 / −0.293 1.465 −0.384 1.454;
+    /// action (0, −1, 0, −1): 0.461 0.072 0.362 0.076 (all three seeds). The straight snap has two
+    /// outcomes (knees + 1 at 1.72 or 1.46) that the push selects; ours must land on one of them.
+    @Test func firstStepSnapsKneesAsGymnasium() {
+        func first(_ action: [Float], seed: UInt64) -> [Float] {
+            let env = BipedalWalker()
+            var rng = SeededGenerator(seed: seed)
+            var o = [Float](repeating: 0, count: 24)
+            env.reset(using: &rng, observation: &o)
+            _ = env.step(action: action, observation: &o)
+            return [o[4], o[6], o[9], o[11]]
+        }
+        for seed in UInt64(0)..<3 {
+            let straight = first([0, 1, 0, 1], seed: seed), bent = first([0, -1, 0, -1], seed: seed)
+            print("BipedalWalker first step: straight \(straight), bent \(bent)")
+            for knee in [straight[1], straight[3]] { #expect(min(abs(knee - 1.723), abs(knee - 1.46)) < 0.02) }
+            #expect(abs(straight[0] - -0.296) < 0.01 && abs(straight[2] - -0.388) < 0.01)
+            for (value, reference) in zip(bent, [0.461, 0.072, 0.362, 0.076] as [Float]) {
+                #expect(abs(value - reference) < 0.015)
+            }
+        }
+    }
+
     /// Reward = Δ(130·x/SCALE − 5·|hull angle|) − 0.00035·MOTORS_TORQUE·Σ clip(|aᵢ|, 0, 1) on every
     /// step that does not end the episode (actions beyond ±1 cost as ±1).
     @Test func rewardIsShapingDifferenceMinusMotorCost() {
