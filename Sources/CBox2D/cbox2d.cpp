@@ -150,6 +150,8 @@ void cb_body_apply_linear_impulse(cb_body *body, float ix, float iy, float px, f
 
 void cb_body_apply_torque(cb_body *body, float torque, int wake) { body->body->ApplyTorque(torque, wake != 0); }
 
+void cb_body_set_linear_velocity(cb_body *body, float vx, float vy) { body->body->SetLinearVelocity(b2Vec2(vx, vy)); }
+
 void cb_body_state(const cb_body *body, float *out) {
     const b2Body *b = body->body;
     const b2Vec2 &p = b->GetPosition();
@@ -197,6 +199,15 @@ cb_joint *cb_revolute_joint_create(cb_world *world, cb_body *a, cb_body *b, floa
 }
 
 void cb_joint_set_motor_speed(cb_joint *joint, float speed) { joint->joint->SetMotorSpeed(speed); }
+void cb_joint_set_motor(cb_joint *joint, float speed, float max_torque) {
+    b2RevoluteJoint *j = joint->joint;
+    j->SetMotorSpeed(speed);
+    j->SetMaxMotorTorque(max_torque);
+    if (!j->GetBodyA()->IsAwake()) j->GetBodyA()->SetAwake(true);
+    if (!j->GetBodyB()->IsAwake()) j->GetBodyB()->SetAwake(true);
+}
+
+void cb_joint_enable_limit(cb_joint *joint, int flag) { joint->joint->EnableLimit(flag != 0); }
 void cb_joint_set_max_motor_torque(cb_joint *joint, float torque) { joint->joint->SetMaxMotorTorque(torque); }
 float cb_joint_angle(const cb_joint *joint) { return joint->joint->GetJointAngle(); }
 float cb_joint_speed(const cb_joint *joint) { return joint->joint->GetJointSpeed(); }

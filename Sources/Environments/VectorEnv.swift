@@ -21,6 +21,8 @@ public enum EnvironmentCatalog {
         ("Pendulum", { TypedBatch(environments: Array(repeating: Pendulum(variant: .v1), count: $0), seed: $1) }),
         ("LunarLander", { TypedBatch(environments: (0..<$0).map { _ in LunarLander(continuous: false) }, seed: $1) }),
         ("LunarLanderContinuous", { TypedBatch(environments: (0..<$0).map { _ in LunarLander(continuous: true) }, seed: $1) }),
+        ("BipedalWalker", { TypedBatch(environments: (0..<$0).map { _ in BipedalWalker(hardcore: false) }, seed: $1) }),
+        ("BipedalWalkerHardcore", { TypedBatch(environments: (0..<$0).map { _ in BipedalWalker(hardcore: true) }, seed: $1) }),
         ("MiniGrid-Unlock", { TypedBatch(environments: Array(repeating: MiniGridUnlock(task: .unlock), count: $0), seed: $1) }),
         ("MiniGrid-UnlockPickup", { TypedBatch(environments: Array(repeating: MiniGridUnlock(task: .unlockPickup), count: $0), seed: $1) }),
     ]
@@ -32,6 +34,7 @@ public enum EnvironmentCatalog {
 public enum EnvironmentStates: Codable, Equatable, Sendable {
     case pendulum([Pendulum])
     case lunarLander([LunarLanderState])
+    case bipedalWalker([BipedalWalkerState])
     case miniGrid([MiniGridUnlock])
 }
 
@@ -74,6 +77,7 @@ public final class VectorEnv {
         switch snapshot.environments {
         case let .pendulum(envs): restored = try TypedBatch(restoring: envs, snapshot: snapshot)
         case let .lunarLander(states): restored = try TypedBatch(restoring: states.map(LunarLander.init(restoring:)), snapshot: snapshot)
+        case let .bipedalWalker(states): restored = try TypedBatch(restoring: states.map(BipedalWalker.init(restoring:)), snapshot: snapshot)
         case let .miniGrid(envs): restored = try TypedBatch(restoring: envs, snapshot: snapshot)
         }
         name = snapshot.name

@@ -47,6 +47,7 @@ void cb_body_apply_force_to_center(cb_body *body, float fx, float fy, int wake);
 void cb_body_apply_force(cb_body *body, float fx, float fy, float px, float py, int wake);
 void cb_body_apply_linear_impulse(cb_body *body, float ix, float iy, float px, float py, int wake);
 void cb_body_apply_torque(cb_body *body, float torque, int wake);
+void cb_body_set_linear_velocity(cb_body *body, float vx, float vy);
 
 /* out[6] = x, y, angle, vx, vy, angular velocity. */
 void cb_body_state(const cb_body *body, float *out);
@@ -64,6 +65,11 @@ cb_joint *cb_revolute_joint_create(cb_world *world, cb_body *a, cb_body *b, floa
                                    float max_motor_torque, float motor_speed, int enable_limit, float lower_angle,
                                    float upper_angle);
 void cb_joint_set_motor_speed(cb_joint *joint, float speed);
+/* Sets motor speed and maximum torque and, as Box2D 2.3's setters did, wakes both bodies if
+ * asleep (2.4's setters wake them only when the value changes). */
+void cb_joint_set_motor(cb_joint *joint, float speed, float max_torque);
+/* Turns the joint's limit on or off (turning it either way resets the limit's impulses). */
+void cb_joint_enable_limit(cb_joint *joint, int flag);
 void cb_joint_set_max_motor_torque(cb_joint *joint, float torque);
 float cb_joint_angle(const cb_joint *joint);
 float cb_joint_speed(const cb_joint *joint);
