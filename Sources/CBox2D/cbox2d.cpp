@@ -207,7 +207,12 @@ void cb_joint_set_motor(cb_joint *joint, float speed, float max_torque) {
     if (!j->GetBodyB()->IsAwake()) j->GetBodyB()->SetAwake(true);
 }
 
-void cb_joint_enable_limit(cb_joint *joint, int flag) { joint->joint->EnableLimit(flag != 0); }
+void cb_joint_activate_limit_as_box2d23(cb_joint *joint) {
+    b2RevoluteJoint *j = joint->joint;
+    float angle = j->GetJointAngle();
+    bool inside = angle > j->GetLowerLimit() && angle < j->GetUpperLimit();
+    if (j->IsLimitEnabled() == inside) j->EnableLimit(!inside);
+}
 void cb_joint_set_max_motor_torque(cb_joint *joint, float torque) { joint->joint->SetMaxMotorTorque(torque); }
 float cb_joint_angle(const cb_joint *joint) { return joint->joint->GetJointAngle(); }
 float cb_joint_speed(const cb_joint *joint) { return joint->joint->GetJointSpeed(); }

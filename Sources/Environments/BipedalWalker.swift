@@ -225,11 +225,8 @@ public final class BipedalWalker: Environment {
     /// them together hard; without this rule the knees take other paths than in gymnasium from the
     /// first step (measured against gymnasium with identical terrain, push and actions).
     @inline(__always)
-    private func updateLimit(_ joint: OpaquePointer, hip: Bool) {
-        let lower: Float = hip ? Self.hipLimits.lower : Self.kneeLimits.lower
-        let upper: Float = hip ? Self.hipLimits.upper : Self.kneeLimits.upper
-        let angle = cb_joint_angle(joint)
-        cb_joint_enable_limit(joint, angle > lower && angle < upper ? 0 : 1)
+    private func updateLimit(_ joint: OpaquePointer) {
+        cb_joint_activate_limit_as_box2d23(joint)
     }
 
     /// One physics step: motors from the action, Box2D, lidar, observation, reward, termination.
@@ -247,7 +244,7 @@ public final class BipedalWalker: Environment {
             let joint = joints[j].unsafelyUnwrapped
             cb_joint_set_motor(joint, speed * sign, torque * magnitude)
             cost += 0.00035 * Self.motorsTorque * Double(magnitude)
-            updateLimit(joint, hip: j & 1 == 0)
+            updateLimit(joint)
         }
 
         world.step(dt: Float(1 / Self.fps), velocityIterations: 6 * 30, positionIterations: 2 * 30)

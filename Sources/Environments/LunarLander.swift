@@ -227,6 +227,10 @@ public final class LunarLander: Environment {
             }
         }
 
+        // Box2D 2.3's limit activation (see cb_joint_activate_limit_as_box2d23): gymnasium's legs
+        // start inside their range, swing onto the limit, and on touchdown are knocked off it.
+        cb_joint_activate_limit_as_box2d23(joints.0.unsafelyUnwrapped)
+        cb_joint_activate_limit_as_box2d23(joints.1.unsafelyUnwrapped)
         world.step(dt: Float(1 / Self.fps), velocityIterations: 6 * 30, positionIterations: 2 * 30)
 
         let halfW = Self.worldWidth / 2, halfH = Self.worldHeight / 2

@@ -79,17 +79,14 @@ func rollLander(continuous: Bool, policy: LanderPolicy, episodes: Int, seed: UIn
         // (No check on the length spread: it is heavy-tailed in gymnasium too, where a lander that
         // settles on its legs under random thrust can run to the time limit; 3,000 gymnasium
         // episodes gave a length std of 38.9, the reference's 500 gave 20.8.)
-        // KNOWN ISSUE (engine, not model): LunarLanderTraceTests drives gymnasium (Box2D 2.3) with our
-        // exact random draws: free flight agrees to 2e-4 and 68 of 100 whole episodes to within 1
-        // point of return (median difference −0.03), but some hard one-legged touchdowns spin our
-        // lander (Box2D 2.4 solves the leg's joint limit and contact differently), e.g. −1582 vs −45.
-        // ~1.5–2 % of our random episodes end below −500 (gymnasium, 3,000 episodes: 0.57 %), which
-        // pulls the return mean ~3 standard errors low (≈ −200 vs −180..−184) and widens the spread
-        // (≈ 140 vs 108–110); medians agree. libbox2d is Debian's 2.4.1 and is not vendored.
-        withKnownIssue("Box2D 2.4 leg-limit touchdown tail (see comment)", isIntermittent: true) {
-            #expect(abs(stats.returnMean - ref.returnMean) < 3 * returnSE)
-            #expect(abs(stats.returnStd / ref.returnStd - 1) < 0.15)
-        }
+        // Gymnasium runs on Box2D 2.3; we use 2.4 with 2.3's joint-limit activation emulated
+        // (cb_joint_activate_limit_as_box2d23). LunarLanderTraceTests drives gymnasium with our exact
+        // random draws: free flight agrees to 2e-4 and 75 of 100 whole episodes to within 1 point.
+        // A residual tail remains on hard one-legged touchdowns (contact solver): over 3,000 episodes
+        // ours gives −193 ± 124 against a local gymnasium's −180 ± 108 (z ≈ 4 at that size); at the
+        // reference's 500 episodes it is within the 3 standard errors checked here.
+        #expect(abs(stats.returnMean - ref.returnMean) < 3 * returnSE)
+        #expect(abs(stats.returnStd / ref.returnStd - 1) < 0.15)
         // The bulk of the distribution does match: median within 10.
         let median = stats.returns.sorted()[stats.returns.count / 2]
         #expect(abs(median - (-157.2334180263046)) < 10)

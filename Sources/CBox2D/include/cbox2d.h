@@ -68,8 +68,12 @@ void cb_joint_set_motor_speed(cb_joint *joint, float speed);
 /* Sets motor speed and maximum torque and, as Box2D 2.3's setters did, wakes both bodies if
  * asleep (2.4's setters wake them only when the value changes). */
 void cb_joint_set_motor(cb_joint *joint, float speed, float max_torque);
-/* Turns the joint's limit on or off (turning it either way resets the limit's impulses). */
-void cb_joint_enable_limit(cb_joint *joint, int flag);
+/* Box2D 2.3's limit activation, which gymnasium's environments were tuned under: a limit takes
+ * part in a step only if the joint starts the step at or past it (2.4 keeps an enabled limit in
+ * every step, predicting contact). Call before each world step: it enables the joint's limit when
+ * its angle is outside the open range (lower, upper) and disables it otherwise. Changing the
+ * state resets the limit's impulses and wakes both bodies, as 2.4's EnableLimit does. */
+void cb_joint_activate_limit_as_box2d23(cb_joint *joint);
 void cb_joint_set_max_motor_torque(cb_joint *joint, float torque);
 float cb_joint_angle(const cb_joint *joint);
 float cb_joint_speed(const cb_joint *joint);
