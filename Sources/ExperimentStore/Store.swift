@@ -15,8 +15,15 @@ import GRDB
 ///   `claimNextRun`/`claimRun`/`adoptRun` and keeps by renewing it; every write a worker makes
 ///   about its run (metrics, done, failed, release) checks that it still holds the lease and
 ///   throws `StoreError.leaseLost` otherwise, so a reclaimed run is never recorded twice.
-/// - Until checkpoints exist, claiming a run discards the metrics of its earlier attempts: a
-///   resumed run restarts from scratch (runs are deterministic, so the result is identical).
+/// - A running run has at most one checkpoint (`checkpoints`), written by its holder in the
+///   same transaction as the metrics it covers and `steps_done` (`saveCheckpoint`). Claiming
+///   the run again deletes the metrics recorded after the checkpoint (or all of them, without
+///   one), so the resumed run appends exactly what an uninterrupted run would have. A run that
+///   ends loses its checkpoint (an SQL trigger).
+/// - What happens to a run is logged in `run_events`; schedulers announce themselves in
+///   `schedulers`; a cancelled sweep (`sweeps.cancelled_at`) has none of its runs claimed.
+/// - A write that fails because the store is unavailable (full disk, I/O error: see
+///   `isUnavailable`) is rolled back by SQLite: the store is never left half-written.
 public final class Store: @unchecked Sendable {
     public let pool: DatabasePool
     public let path: String
@@ -91,6 +98,14 @@ public final class Store: @unchecked Sendable {
         }
     }
 
+    /// Whether `error` is the store being unavailable for a while rather than a bug or bad
+    /// input: a full disk, an I/O error, a lock held too long. The transaction was rolled back;
+    /// the operation can be retried later.
+    public static func isUnavailable(_ error: Error) -> Bool {
+        guard let e = error as? DatabaseError else { return false }
+        return [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CANTOPEN, .SQLITE_NOMEM].contains(e.resultCode)
+    }
+
     static func reason(_ error: Error) -> String {
         if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
         return "\(error)"
@@ -122,6 +137,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// The run is not in a state that allows the operation (e.g. claiming a run that is done).
     case runNotClaimable(id: Int64, status: RunStatus)
     case nonFiniteMetric(runID: Int64, key: String, step: Int, value: Double)
+    /// `--extend` would drop stored runs (`dropped` of them, e.g. `example`).
+    case cannotExtend(name: String, dropped: Int, example: String, changes: [String])
+    case corruptCheckpoint(runID: Int64, reason: String)
+    case runNotRetryable(id: Int64, status: RunStatus)
 
     public var description: String {
         switch self {
@@ -135,7 +154,15 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): not an mcpo store (no schema)"
         case let .sweepChanged(name, changes):
             return "sweep '\(name)' is already stored with a different spec (\(changes.joined(separator: "; "))); "
-                + "give the sweep a new name to store it separately"
+                + "store it separately with --new-name NAME, or add its new runs to '\(name)' with --extend"
+        case let .cannotExtend(name, dropped, example, changes):
+            return "cannot --extend sweep '\(name)': the edited file no longer expands to \(dropped) of its stored runs "
+                + "(e.g. \(example))" + (changes.isEmpty ? "" : " because of \(changes.joined(separator: "; "))")
+                + "; --extend only adds runs: store it separately with --new-name NAME"
+        case let .corruptCheckpoint(runID, reason):
+            return "run \(runID): its checkpoint is damaged (\(reason))"
+        case let .runNotRetryable(id, status):
+            return "run \(id) is \(status.rawValue); only failed runs are retried"
         case let .leaseLost(runID, worker):
             return "run \(runID): \(worker) no longer holds its lease"
         case let .noSuchRun(id):
