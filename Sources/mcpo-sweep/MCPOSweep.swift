@@ -8,7 +8,8 @@ struct MCPOSweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcpo-sweep",
         abstract: "Run RL hyperparameter sweeps stored in an SQLite experiment store.",
-        subcommands: [RunCommand.self, StatusCommand.self, WorkerCommand.self])
+        subcommands: [RunCommand.self, DaemonCommand.self, SubmitCommand.self, StatusCommand.self, ListCommand.self,
+                      LogsCommand.self, RetryCommand.self, CancelCommand.self, WorkerCommand.self])
 
     static func main() {
         do {
@@ -35,4 +36,6 @@ func printError(_ line: String) {
 enum Status {
     static let failedRuns: Int32 = 1
     static let badInput: Int32 = 2
+    static let cancelled: Int32 = 3
+    static let storeUnavailable: Int32 = 5
 }
