@@ -21,6 +21,11 @@ public struct Checkpoint: Sendable, Equatable {
     public var step: Int
     public var format: Int
     public var state: Data
+    public init(step: Int, format: Int, state: Data) {
+        self.step = step
+        self.format = format
+        self.state = state
+    }
 }
 
 /// The metrics of one iteration, waiting to be written with the next checkpoint.

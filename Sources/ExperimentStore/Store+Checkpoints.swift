@@ -8,10 +8,10 @@ extension Store {
     /// written): inserts `metrics` (the iterations since the last checkpoint, all at steps ≤
     /// `step`), sets steps_done = `step`, renews the lease, resets the run's stalls, and replaces
     /// its checkpoint with `state`. With `release`, the run then goes back to pending (the
-    /// holder stops). Throws `nonFiniteMetric` (writing nothing) for NaN or infinity.
+    /// holder stops, for `reason`). Throws `nonFiniteMetric` (writing nothing) for NaN or infinity.
     public func saveCheckpoint(runID: Int64, worker: WorkerID, step: Int, state: Data, format: Int,
                                metrics: [MetricRow], leaseSeconds: Double, release: Bool = false,
-                               now: Double = Store.unixNow()) throws {
+                               reason: String? = nil, now: Double = Store.unixNow()) throws {
         try Store.checkFinite(runID: runID, metrics)
         let checksum = Checksum.hex(state)
         try pool.write { db in
@@ -28,7 +28,7 @@ extension Store {
                                arguments: [runID])
                 if let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID]) {
                     try Store.logEvent(db, run: run, .stopped, worker: worker, now: now,
-                                       "stopped by \(worker) at step \(step) with a checkpoint; back to pending")
+                                       "stopped by \(worker) at step \(step) with a checkpoint\(reason.map { " (\($0))" } ?? ""); back to pending")
                 }
             }
         }

@@ -28,12 +28,22 @@ public final class Store: @unchecked Sendable {
     public let pool: DatabasePool
     public let path: String
 
-    /// Opens (creating it if needed) the store at `path`.
-    public init(path: String) throws {
+    /// Opens (creating it if needed) the store at `path`. `maxPageCount` caps the database's
+    /// size in pages for this process's connections (`PRAGMA max_page_count`): writes that
+    /// would grow it fail with SQLITE_FULL, exactly as on a full disk (fault injection).
+    public init(path: String, maxPageCount: Int? = nil) throws {
         self.path = path
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(30)
+        if let maxPageCount {
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA max_page_count = \(maxPageCount)") }
+        }
+        // An existing file is checked read-only first: opening it writable is itself a write
+        // (GRDB's WAL set-up creates and drops a table), which a foreign or newer file must not get.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 {
+            do { try Store.inspect(path: path) { _ in } } catch StoreError.uninitialized {}
+        }
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
@@ -43,9 +53,9 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Opens an existing store; throws `StoreError.noSuchStore` rather than creating a file.
-    public static func openExisting(path: String) throws -> Store {
+    public static func openExisting(path: String, maxPageCount: Int? = nil) throws -> Store {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noSuchStore(path: path) }
-        return try Store(path: path)
+        return try Store(path: path, maxPageCount: maxPageCount)
     }
 
     /// Reads an existing store without writing to its file: a read-only connection (no
@@ -61,6 +71,8 @@ public final class Store: @unchecked Sendable {
             return try queue.read { db in
                 guard try db.tableExists("grdb_migrations") else { throw StoreError.uninitialized(path: path) }
                 let applied = try Set(String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+                // GRDB creates its table before the first migration commits: being created.
+                guard !applied.isEmpty else { throw StoreError.uninitialized(path: path) }
                 if let unknown = applied.subtracting(SchemaMigrations.all.map(\.id)).sorted().first {
                     throw StoreError.newerSchema(path: path, migration: unknown)
                 }
@@ -89,13 +101,20 @@ public final class Store: @unchecked Sendable {
             throw StoreError.newerSchema(path: path, migration: unknown)
         }
         if applied == known { return }   // nothing to do: do not even open a write transaction
-        do {
-            try migrator.migrate(pool)
-        } catch {
-            // Another process may have created the same store at the same moment.
-            if let now = try? pool.read({ db in try migrator.appliedIdentifiers(db) }), known.isSubset(of: now) { return }
-            throw StoreError.cannotOpen(path: path, reason: Store.reason(error))
+        // Another process may be creating or migrating the same store at the same moment (each
+        // migration is its own transaction): on failure, wait for it to finish, up to 10 s.
+        var lastError: Error?
+        for _ in 0..<50 {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch {
+                lastError = error
+                if let now = try? pool.read({ db in try migrator.appliedIdentifiers(db) }), known.isSubset(of: now) { return }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
         }
+        throw StoreError.cannotOpen(path: path, reason: Store.reason(lastError!))
     }
 
     /// Whether `error` is the store being unavailable for a while rather than a bug or bad

@@ -39,6 +39,12 @@ public enum Worker {
         public var storeRetrySeconds = 30.0
         /// The pid of the scheduler that started this worker: the worker stops when it dies.
         public var parent: Int32?
+        /// Train at most this many iterations in this attempt, then checkpoint and give the run
+        /// back (time-slicing; tests use it to stop at a chosen boundary).
+        public var iterationLimit: Int?
+        /// Fault injection for tests: cap the store's size in pages (writes beyond fail as on a
+        /// full disk). See `Store.init(path:maxPageCount:)`.
+        public var storeMaxPageCount: Int?
         public init() {}
     }
 
@@ -60,7 +66,7 @@ public enum Worker {
         let store: Store
         let run: RunRecord
         do {
-            store = try Store.openExisting(path: dbPath)
+            store = try Store.openExisting(path: dbPath, maxPageCount: options.storeMaxPageCount)
             guard let current = try store.run(id: runID) else { throw StoreError.noSuchRun(id: runID) }
             switch current.status {
             case .pending:
@@ -133,7 +139,9 @@ final class RunExecution {
                 guard let at = stop.requestedAt else { return false }
                 return timing.expectedEnd > at + budget
             }
-            while !t.isFinished && !stop.isRequested {
+            var iterations = 0
+            while !t.isFinished && !stop.isRequested && iterations < (options.iterationLimit ?? .max) {
+                iterations += 1
                 timing.begin()
                 try t.runIteration(sink: pending)
                 timing.end()
@@ -147,9 +155,10 @@ final class RunExecution {
                                     wallSeconds: Date().timeIntervalSince(started))
                 return .done
             }
-            let why = heartbeat.cancelled ? "its sweep was cancelled" : heartbeat.orphaned ? "its scheduler is gone" : "asked to stop"
+            let why = heartbeat.cancelled ? "its sweep was cancelled" : heartbeat.orphaned ? "its scheduler is gone"
+                : stop.isRequested ? "asked to stop" : "its iteration limit was reached"
             if t.stepsDone > savedStep {
-                try save(t, release: true)
+                try save(t, release: true, reason: why)
             } else {
                 try store.releaseRun(id: run.id, worker: worker, reason: "\(why), nothing new since step \(savedStep)")
             }
@@ -218,11 +227,11 @@ final class RunExecution {
     }
 
     /// Writes the trainer's state and the pending metrics in one transaction.
-    private func save(_ trainer: Trainer, release: Bool) throws {
+    private func save(_ trainer: Trainer, release: Bool, reason: String? = nil) throws {
         let data = try trainer.state().checkpointData()
         try store.saveCheckpoint(runID: run.id, worker: worker, step: trainer.stepsDone, state: data,
                                  format: TrainingState.checkpointFormat, metrics: pending.rows,
-                                 leaseSeconds: options.leaseSeconds, release: release)
+                                 leaseSeconds: options.leaseSeconds, release: release, reason: reason)
         pending.removeAll()
         savedStep = trainer.stepsDone
         lastSave = Date().timeIntervalSince1970
