@@ -39,6 +39,7 @@ let package = Package(
         .executableTarget(name: "mcpo-sweep", dependencies: [
             "Sweep", "Trainer", "ExperimentStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "mcpo-report", dependencies: [
             "Report", "ExperimentStore",

@@ -33,6 +33,7 @@ public final class Store: @unchecked Sendable {
     /// would grow it fail with SQLITE_FULL, exactly as on a full disk (fault injection).
     public init(path: String, maxPageCount: Int? = nil) throws {
         self.path = path
+        try Store.refuseDirectory(path)
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(30)
@@ -63,6 +64,7 @@ public final class Store: @unchecked Sendable {
     /// (`status`, refusing a changed sweep). SQLite may leave empty `-wal`/`-shm` companions.
     public static func inspect<T>(path: String, _ body: (Database) throws -> T) throws -> T {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noSuchStore(path: path) }
+        try refuseDirectory(path)
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(30)
@@ -82,6 +84,17 @@ public final class Store: @unchecked Sendable {
             throw error
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: reason(error))
+        }
+    }
+
+    /// A directory or an unreadable file is refused with a clear reason (SQLite would say
+    /// "disk I/O error" or "unable to open database file").
+    private static func refuseDirectory(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        if isDirectory.boolValue { throw StoreError.cannotOpen(path: path, reason: "it is a directory") }
+        if !FileManager.default.isReadableFile(atPath: path) {
+            throw StoreError.cannotOpen(path: path, reason: "permission denied: the file is not readable")
         }
     }
 

@@ -39,8 +39,13 @@ struct RetryCommand: ParsableCommand {
             print("run \(id) (\(retried.label)) is pending again (it failed: \(record.error ?? "no reason"))")
             return
         }
-        let sweepID = try StoreLookup.read(db, command: "retry") { database in
-            try sweep.map { try StoreLookup.sweep(database, named: $0).id }
+        let (sweepID, failedCount) = try StoreLookup.read(db, command: "retry") { database in
+            let id = try sweep.map { try StoreLookup.sweep(database, named: $0).id }
+            return (id, try Store.fetchStatusCounts(database, sweepID: id).failed)
+        }
+        guard failedCount > 0 else {   // nothing to write: the store is not even opened for writing
+            print("no failed runs\(sweep.map { " in sweep '\($0)'" } ?? "")")
+            return
         }
         let retried = try Store(path: db).retryFailed(sweepID: sweepID)
         print(retried.isEmpty ? "no failed runs\(sweep.map { " in sweep '\($0)'" } ?? "")"

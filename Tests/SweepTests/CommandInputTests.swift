@@ -69,7 +69,12 @@ import Testing
             Case(arguments: ["daemon", "--db", "newer.sqlite"], status: 2,
                  message: "newer.sqlite: written by a newer mcpo (unknown schema migration 999_future); upgrade mcpo to read it"),
             Case(arguments: ["cancel", "tiny", "--db", "none.sqlite"], status: 2, message: "none.sqlite: no such store"),
+            Case(arguments: ["run", "tiny.yaml", "--db", "adir"], status: 2,
+                 message: "adir: cannot open the store as an SQLite database (it is a directory)"),
+            Case(arguments: ["rn", "tiny.yaml"], status: 64,
+                 message: "mcpo-sweep: unknown command 'rn' (commands: run, daemon, submit, status, list, logs, retry, cancel); did you mean 'run'?"),
         ]
+        try FileManager.default.createDirectory(atPath: scratch.path("adir"), withIntermediateDirectories: true)
         let files = ["s.sqlite", "garbage.sqlite", "newer.sqlite"]
         let before = files.map { scratch.bytes(scratch.path($0)) }
         for c in cases {

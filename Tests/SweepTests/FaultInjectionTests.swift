@@ -42,7 +42,7 @@ import Trainer
         var restarts = 0
         let db = scratch.path("mcpo.sqlite")
         // The store exists once the first scheduler stored the sweep.
-        #expect(try Tool.wait(timeout: 30) { FileManager.default.fileExists(atPath: db) })
+        #expect(Tool.wait(timeout: 30) { FileManager.default.fileExists(atPath: db) })
         while kills.values.reduce(0, +) < Self.minimumKills {
             Thread.sleep(forTimeInterval: 0.15 + 0.45 * rng.unit())
             if !scheduler.isRunning {

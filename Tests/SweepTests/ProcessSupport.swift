@@ -19,8 +19,8 @@ enum Tool {
         process.currentDirectoryURL = dir
         let name = log ?? "log-\(UUID().uuidString)"
         let err = dir.appendingPathComponent(name + ".err"), out = dir.appendingPathComponent(name + ".out")
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardOutput = try FileHandle(forWritingTo: out)
         try process.run()
