@@ -91,6 +91,8 @@ extension Store {
                 INSERT INTO schedulers (worker, kind, sweep_id, workers, started_at, seen_at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (worker) DO UPDATE SET seen_at = excluded.seen_at
                 """, arguments: [worker.description, kind.rawValue, sweepID, workers, Store.timestamp(now), now])
+            // Rows of schedulers that died without retiring (SIGKILL, reboot) are dropped after a day.
+            try db.execute(sql: "DELETE FROM schedulers WHERE seen_at < ?", arguments: [now - 86_400])
         }
     }
 

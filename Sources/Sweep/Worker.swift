@@ -228,6 +228,7 @@ final class RunExecution {
 
     /// Writes the trainer's state and the pending metrics in one transaction.
     private func save(_ trainer: Trainer, release: Bool, reason: String? = nil) throws {
+        // Encoded at once, between iterations: the state shares MCPO's memory buffer with the trainer.
         let data = try trainer.state().checkpointData()
         try store.saveCheckpoint(runID: run.id, worker: worker, step: trainer.stepsDone, state: data,
                                  format: TrainingState.checkpointFormat, metrics: pending.rows,

@@ -13,7 +13,7 @@ import Testing
         let message: String
     }
 
-    @Test(.enabled(if: Tool.binary != nil)) func badInputIsOneLineAndLeavesTheStoreAlone() throws {
+    @Test func badInputIsOneLineAndLeavesTheStoreAlone() throws {
         let scratch = try Scratch()
         scratch.write("tiny.yaml", tinySweep)
         #expect(try Tool.run(["run", "tiny.yaml", "--db", "s.sqlite"], in: scratch.url).status == 0)
@@ -87,7 +87,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: scratch.path("none.sqlite")))
     }
 
-    @Test(.enabled(if: Tool.binary != nil)) func anEditedSweepIsStoredWithNewNameOrExtended() throws {
+    @Test func anEditedSweepIsStoredWithNewNameOrExtended() throws {
         let scratch = try Scratch()
         scratch.write("tiny.yaml", tinySweep)
         #expect(try Tool.run(["submit", "tiny.yaml"], in: scratch.url).status == 0)

@@ -27,7 +27,7 @@ import Testing
 
         """
 
-    @Test(.enabled(if: Tool.binary != nil), .timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(3)))
     func theDaemonExecutesSubmittedSweepsObeysCancelAndStopsOnSigterm() throws {
         let scratch = try Scratch()
         scratch.write("tiny.yaml", tinySweep)
@@ -100,7 +100,7 @@ import Testing
 
     /// Two `run`s of the same file on one new store, started together: each run is executed
     /// exactly once (claimed once, one attempt) and both exit 0.
-    @Test(.enabled(if: Tool.binary != nil), .timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(2)))
     func twoSchedulersShareASweepAndExecuteEachRunOnce() throws {
         let scratch = try Scratch()
         scratch.write("tiny.yaml", tinySweep.replacingOccurrences(of: "seeds: 2", with: "seeds: 5"))

@@ -26,7 +26,7 @@ import Trainer
 
     enum Victim: String, CaseIterable { case worker, scheduler, everything }
 
-    @Test(.enabled(if: Tool.binary != nil), .timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(5)))
     func sigkillsAtRandomMomentsLoseNothing() throws {
         let scratch = try Scratch()
         scratch.write("fault.yaml", Self.sweep)

@@ -11,10 +11,16 @@ enum Tool {
 
     static var binary: String? { CommandLineTests.binary }
 
+    struct MissingBinary: Error, CustomStringConvertible {
+        var description: String { "mcpo-sweep was not found next to the test bundle (swift test builds it)" }
+    }
+
     /// Starts `mcpo-sweep ARGUMENTS` in `dir`, its output to files (no pipe to fill up).
     static func start(_ arguments: [String], in dir: URL, log: String? = nil) throws -> Process {
+        // A missing binary fails the test (it is not skipped): `swift test` builds it next to the tests.
+        guard let binary else { throw MissingBinary() }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary ?? "/nonexistent/mcpo-sweep")
+        process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.currentDirectoryURL = dir
         let name = log ?? "log-\(UUID().uuidString)"
