@@ -10,13 +10,13 @@ import Trainer
 /// bit and row for row, to those of an uninterrupted reference run (trained in this process),
 /// no duplicate row and no checkpoint left.
 @Suite(.serialized) struct FaultInjectionTests {
-    /// 6 runs (PPO and MCPO, 2 seeds), ~1 s each on one core, in iterations of 64 steps.
+    /// 6 runs (PPO and MCPO, 2 seeds), ~1.5 s each on one core, in iterations of 64 steps.
     static let sweep = """
         name: fault
         seeds: 2
         defaults: {horizon: 32, epochs: 2, minibatch_size: 32, actors: 2}
         envs:
-          Pendulum: {steps: 120000}
+          Pendulum: {steps: 160000}
         methods:
           PPO: {clip: [0.1, 0.3]}
           MCPO: {N: 3}
@@ -44,7 +44,7 @@ import Trainer
         // The store exists once the first scheduler stored the sweep.
         #expect(Tool.wait(timeout: 30) { FileManager.default.fileExists(atPath: db) })
         while kills.values.reduce(0, +) < Self.minimumKills {
-            Thread.sleep(forTimeInterval: 0.15 + 0.45 * rng.unit())
+            Thread.sleep(forTimeInterval: 0.1 + 0.3 * rng.unit())
             if !scheduler.isRunning {
                 #expect(scheduler.terminationStatus == 0, "a scheduler ended with \(scheduler.terminationStatus) before the kills were done")
                 break
@@ -100,7 +100,10 @@ import Trainer
             let expected = sink.rows.flatMap { row in row.metrics.map { "\($0.key) \(row.step) \($0.value.bitPattern)" } }.sorted()
             let stored = try store.metrics(runID: run.id).map { "\($0.key) \($0.step) \($0.value.bitPattern)" }.sorted()
             #expect(stored.count == expected.count, "run \(run.id): \(stored.count) metric rows, expected \(expected.count)")
-            #expect(stored == expected, "run \(run.id) (\(run.label)) differs from its uninterrupted reference")
+            if stored != expected {
+                let first = zip(stored, expected).first { $0 != $1 }.map { "stored '\($0.0)', reference '\($0.1)'" } ?? "in length"
+                Issue.record("run \(run.id) (\(run.label)) differs from its uninterrupted reference (key step bits): first at \(first)")
+            }
         }
         let attempts = runs.map(\.attempts).reduce(0, +)
         print("fault injection (seed \(seed)): \(totalKills) kills (\(kills[.worker] ?? 0) of a worker, \(kills[.scheduler] ?? 0) of the scheduler, "
