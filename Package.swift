@@ -27,7 +27,8 @@ let package = Package(
         .target(name: "CBox2D", cxxSettings: [.unsafeFlags(["-O2"], .when(configuration: .release))],
                 linkerSettings: [.linkedLibrary("box2d")]),
         .target(name: "Environments", dependencies: ["CBox2D"], swiftSettings: fast),
-        .target(name: "Trainer", dependencies: ["Networks", "Environments", "LinearAlgebra"], swiftSettings: fast),
+        .target(name: "BinaryCoding"),
+        .target(name: "Trainer", dependencies: ["Networks", "Environments", "LinearAlgebra", "BinaryCoding"], swiftSettings: fast),
         .target(name: "ExperimentStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Sweep", dependencies: [
             "ExperimentStore", "Trainer", "Environments",
@@ -38,18 +39,20 @@ let package = Package(
         .executableTarget(name: "mcpo-sweep", dependencies: [
             "Sweep", "Trainer", "ExperimentStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "mcpo-report", dependencies: [
             "Report", "ExperimentStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mcpo-bench", dependencies: [
-            "Trainer", "Environments", "Networks",
+            "Trainer", "Environments", "Networks", "ExperimentStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fast),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "LinearAlgebra", "Environments"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Networks", "Environments"]),
         .testTarget(name: "ExperimentStoreTests", dependencies: ["ExperimentStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "ExperimentStore", "Trainer", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Kill/resume check of issue 2: a sweep SIGKILLed mid-way (scheduler and workers) and run again
+# Kill/resume check (issues 2 and 5): a sweep SIGKILLed mid-way (scheduler and workers) and run again
 # finishes with every run stored exactly once and results identical to an uninterrupted run.
 #
 # Usage: scripts/kill-resume-check.sh [BIN_DIR]

@@ -15,12 +15,16 @@ public struct SweepRecord: Codable, Sendable, Equatable, FetchableRecord, TableR
     public var specJSON: String
     public var specHash: String
     public var createdAt: String
+    /// Set by `mcpo-sweep cancel`; nil when the sweep is to be executed (and in stores without
+    /// migration 002).
+    public var cancelledAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, name
         case specJSON = "spec_json"
         case specHash = "spec_hash"
         case createdAt = "created_at"
+        case cancelledAt = "cancelled_at"
     }
 }
 
@@ -47,6 +51,12 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, TableRec
     public var startedAt: String?
     public var finishedAt: String?
     public var error: String?
+    /// Claims in a row without a new checkpoint (nil in stores without migration 002, as below).
+    public var stalls: Int?
+    /// A diverged run: the last step whose metrics are finite.
+    public var lastGoodStep: Int64?
+    /// A pending run given back after a store error is not claimed before this unix time.
+    public var notBefore: Double?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -60,7 +70,9 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, TableRec
         case createdAt = "created_at"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
-        case error
+        case error, stalls
+        case lastGoodStep = "last_good_step"
+        case notBefore = "not_before"
     }
 
     /// "PPO clip=0.2 Pendulum seed 3": how messages name a run.
@@ -133,10 +145,12 @@ public enum SweepInsertion: Sendable, Equatable {
     case inserted(sweepID: Int64, runs: Int)
     /// A sweep of that name and the same spec (and the same runs) was already stored: nothing written.
     case unchanged(sweepID: Int64)
+    /// An edited sweep file was stored under its name with `--extend`: these runs were added.
+    case extended(sweepID: Int64, added: Int)
 
     public var sweepID: Int64 {
         switch self {
-        case let .inserted(id, _), let .unchanged(id): return id
+        case let .inserted(id, _), let .unchanged(id), let .extended(id, _): return id
         }
     }
 }

@@ -4,17 +4,19 @@ import GRDB
 /// Claiming, holding and giving back runs. Each operation is one IMMEDIATE transaction, so two
 /// processes never claim the same run.
 extension Store {
-    /// Claims the first pending run (lowest id) of a sweep (or of the store): status running,
-    /// holder `worker`, a lease of `leaseSeconds`, attempts + 1, started_at now. The metrics of an
-    /// earlier attempt are deleted and steps_done reset (no checkpoints yet: it restarts).
-    /// Returns nil when nothing is pending.
+    /// Claims the first pending run (lowest id) of a sweep (or of the store) that may run now:
+    /// its sweep is not cancelled and its back-off (`not_before`) has passed. See `start`.
+    /// Returns nil when nothing is claimable.
     public func claimNextRun(sweepID: Int64? = nil, worker: WorkerID, leaseSeconds: Double,
                              now: Double = Store.unixNow()) throws -> RunRecord? {
         try pool.write { db in
-            var sql = "SELECT id FROM runs WHERE status = 'pending'"
-            var args: StatementArguments = []
-            if let sweepID { sql += " AND sweep_id = ?"; args += [sweepID] }
-            guard let id = try Int64.fetchOne(db, sql: sql + " ORDER BY id LIMIT 1", arguments: args) else { return nil }
+            var sql = """
+                SELECT r.id FROM runs r JOIN sweeps s ON s.id = r.sweep_id
+                WHERE r.status = 'pending' AND s.cancelled_at IS NULL AND (r.not_before IS NULL OR r.not_before <= ?)
+                """
+            var args: StatementArguments = [now]
+            if let sweepID { sql += " AND r.sweep_id = ?"; args += [sweepID] }
+            guard let id = try Int64.fetchOne(db, sql: sql + " ORDER BY r.id LIMIT 1", arguments: args) else { return nil }
             return try Store.start(db, runID: id, worker: worker, leaseSeconds: leaseSeconds, now: now)
         }
     }
@@ -32,14 +34,24 @@ extension Store {
         }
     }
 
+    /// Status running, holder `worker`, a lease, attempts + 1, stalls + 1, started_at now. The
+    /// run continues from its checkpoint: metrics recorded after it (by an attempt that died
+    /// before its next checkpoint) are deleted and steps_done is the checkpoint's step; without
+    /// a checkpoint every metric is deleted and steps_done is 0.
     private static func start(_ db: Database, runID: Int64, worker: WorkerID, leaseSeconds: Double, now: Double) throws -> RunRecord {
-        try db.execute(sql: "DELETE FROM metrics WHERE run_id = ?", arguments: [runID])
+        let resumeStep = try Int64.fetchOne(db, sql: "SELECT step FROM checkpoints WHERE run_id = ?", arguments: [runID])
+        try db.execute(sql: "DELETE FROM metrics WHERE run_id = ? AND step > ?", arguments: [runID, resumeStep ?? -1])
         try db.execute(sql: """
             UPDATE runs SET status = 'running', worker = ?, lease_expires_at = ?, attempts = attempts + 1,
-                            started_at = ?, steps_done = 0, finished_at = NULL, wall_seconds = NULL, error = NULL
+                            stalls = stalls + 1, not_before = NULL, started_at = ?, steps_done = ?,
+                            finished_at = NULL, wall_seconds = NULL, error = NULL
             WHERE id = ? AND status = 'pending'
-            """, arguments: [worker.description, now + leaseSeconds, Store.timestamp(now), runID])
-        return try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID])!
+            """, arguments: [worker.description, now + leaseSeconds, Store.timestamp(now), resumeStep ?? 0, runID])
+        let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID])!
+        try Store.logEvent(db, run: run, .claimed, worker: worker, now: now, resumeStep.map {
+            "claimed by \(worker) (attempt \(run.attempts)); continues from its checkpoint at step \($0)"
+        } ?? "claimed by \(worker) (attempt \(run.attempts)); starts from scratch")
+        return run
     }
 
     /// Hands a running run from its holder `from` (a scheduler that claimed it) to `to` (the
@@ -54,18 +66,38 @@ extension Store {
         }
     }
 
+    /// What a lease renewal learnt.
+    public struct Renewal: Sendable, Equatable {
+        /// The run's sweep was cancelled: the holder should stop (checkpoint and release).
+        public var sweepCancelled: Bool
+    }
+
     /// Extends the lease of a run the worker holds; throws `leaseLost` otherwise.
-    public func renewLease(runID: Int64, worker: WorkerID, leaseSeconds: Double, now: Double = Store.unixNow()) throws {
+    @discardableResult
+    public func renewLease(runID: Int64, worker: WorkerID, leaseSeconds: Double, now: Double = Store.unixNow()) throws -> Renewal {
         try pool.write { db in
             try Store.updateHeld(db, runID: runID, worker: worker, set: "lease_expires_at = ?", [now + leaseSeconds])
+            let cancelled = try Bool.fetchOne(db, sql: """
+                SELECT s.cancelled_at IS NOT NULL FROM runs r JOIN sweeps s ON s.id = r.sweep_id WHERE r.id = ?
+                """, arguments: [runID]) ?? false
+            return Renewal(sweepCancelled: cancelled)
         }
     }
 
-    /// Gives a running run back (status pending) because its holder stops without finishing it.
-    public func releaseRun(id: Int64, worker: WorkerID) throws {
+    /// Gives a running run back (status pending) because its holder stops without finishing it;
+    /// with `retryAfter`, it is not claimed again before that many seconds (a store error).
+    public func releaseRun(id: Int64, worker: WorkerID, retryAfter: Double? = nil, reason: String? = nil,
+                           now: Double = Store.unixNow()) throws {
         try pool.write { db in
             try Store.updateHeld(db, runID: id, worker: worker,
-                                 set: "status = 'pending', worker = NULL, lease_expires_at = NULL", [])
+                                 set: "status = 'pending', worker = NULL, lease_expires_at = NULL, not_before = ?",
+                                 [retryAfter.map { now + $0 }])
+            if let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) {
+                var message = "put back to pending by \(worker) at step \(run.stepsDone)"
+                if let reason { message += ": \(reason)" }
+                if let retryAfter { message += "; not retried for \(Int(retryAfter)) s" }
+                try Store.logEvent(db, run: run, .released, worker: worker, now: now, message)
+            }
         }
     }
 
@@ -89,6 +121,10 @@ extension Store {
                     UPDATE runs SET status = 'pending', worker = NULL, lease_expires_at = NULL
                     WHERE id = ? AND status = 'running' AND worker = ?
                     """, arguments: [id, holder])
+                if let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) {
+                    try Store.logEvent(db, run: run, .reclaimed, worker: nil, now: now,
+                                       "put back to pending: holder \(holder) \(dead ? "no longer exists" : "let its lease expire")")
+                }
                 reclaimed.append(id)
             }
             return reclaimed
@@ -106,5 +142,13 @@ extension Store {
             }
             throw StoreError.leaseLost(runID: runID, worker: worker.description)
         }
+    }
+
+    /// Appends a `run_events` row about `run` (at its current attempt and steps_done).
+    static func logEvent(_ db: Database, run: RunRecord, _ kind: RunEvent.Kind, worker: WorkerID?, now: Double,
+                         _ message: String) throws {
+        try db.execute(sql: """
+            INSERT INTO run_events (run_id, at, kind, worker, attempt, step, message) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [run.id, Store.timestamp(now), kind.rawValue, worker?.description, run.attempts, run.stepsDone, message])
     }
 }

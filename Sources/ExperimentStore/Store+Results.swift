@@ -5,37 +5,57 @@ import GRDB
 extension Store {
     /// Appends one iteration's metrics at `step` (env steps taken so far), sets steps_done to
     /// `step` and renews the lease, in one transaction. Throws `leaseLost` (writing nothing)
-    /// unless `worker` holds the run, and `nonFiniteMetric` for NaN or infinity.
+    /// unless `worker` holds the run, and `nonFiniteMetric` for NaN or infinity. (Workers write
+    /// metrics with their checkpoints instead: `saveCheckpoint`, `finishRun`.)
     public func appendMetrics(runID: Int64, worker: WorkerID, step: Int, metrics: [String: Double],
                               leaseSeconds: Double, now: Double = Store.unixNow()) throws {
-        if let bad = metrics.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
-            throw StoreError.nonFiniteMetric(runID: runID, key: bad.key, step: step, value: bad.value)
-        }
+        let rows = [MetricRow(step: step, values: metrics)]
+        try Store.checkFinite(runID: runID, rows)
         try pool.write { db in
             try Store.updateHeld(db, runID: runID, worker: worker,
                                  set: "steps_done = ?, lease_expires_at = ?", [step, now + leaseSeconds])
-            let insert = try db.cachedStatement(sql: "INSERT INTO metrics (run_id, step, key, value) VALUES (?, ?, ?, ?)")
-            for (key, value) in metrics {
-                try insert.execute(arguments: [runID, step, key, value])
-            }
+            try Store.insert(db, runID: runID, rows)
         }
     }
 
     /// Marks the run done. Throws `leaseLost` unless `worker` holds it.
     public func markDone(runID: Int64, worker: WorkerID, wallSeconds: Double, now: Double = Store.unixNow()) throws {
+        try finishRun(runID: runID, worker: worker, step: nil, metrics: [], wallSeconds: wallSeconds, now: now)
+    }
+
+    /// In one transaction: the last metrics (since the last checkpoint), steps_done = `step`,
+    /// status done (which deletes the checkpoint). Throws `leaseLost` (nothing written) unless
+    /// `worker` holds the run, `nonFiniteMetric` for NaN or infinity.
+    public func finishRun(runID: Int64, worker: WorkerID, step: Int?, metrics: [MetricRow], wallSeconds: Double,
+                          now: Double = Store.unixNow()) throws {
+        try Store.checkFinite(runID: runID, metrics)
         try pool.write { db in
             try Store.updateHeld(db, runID: runID, worker: worker,
-                                 set: "status = 'done', lease_expires_at = NULL, wall_seconds = ?, finished_at = ?",
-                                 [wallSeconds, Store.timestamp(now)])
+                                 set: "status = 'done', lease_expires_at = NULL, wall_seconds = ?, finished_at = ?, stalls = 0, steps_done = coalesce(?, steps_done)",
+                                 [wallSeconds, Store.timestamp(now), step])
+            try Store.insert(db, runID: runID, metrics)
+            if let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID]) {
+                try Store.logEvent(db, run: run, .done, worker: worker, now: now,
+                                   String(format: "done at step %lld (this attempt trained for %.1f s)", run.stepsDone, wallSeconds))
+            }
         }
     }
 
-    /// Marks the run failed with the reason. Throws `leaseLost` unless `worker` holds it.
-    public func markFailed(runID: Int64, worker: WorkerID, error: String, now: Double = Store.unixNow()) throws {
+    /// Marks the run failed with the reason, writing `metrics` first (the good iterations since
+    /// the last checkpoint) and, for a diverged run, `lastGoodStep`. Throws `leaseLost` unless
+    /// `worker` holds it.
+    public func markFailed(runID: Int64, worker: WorkerID, error: String, metrics: [MetricRow] = [],
+                           lastGoodStep: Int? = nil, now: Double = Store.unixNow()) throws {
+        let finite = metrics.filter { $0.values.values.allSatisfy(\.isFinite) }
         try pool.write { db in
+            let step = finite.last?.step
             try Store.updateHeld(db, runID: runID, worker: worker,
-                                 set: "status = 'failed', lease_expires_at = NULL, error = ?, finished_at = ?",
-                                 [error, Store.timestamp(now)])
+                                 set: "status = 'failed', lease_expires_at = NULL, error = ?, finished_at = ?, last_good_step = ?, steps_done = coalesce(?, steps_done)",
+                                 [error, Store.timestamp(now), lastGoodStep, step])
+            try Store.insert(db, runID: runID, finite)
+            if let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID]) {
+                try Store.logEvent(db, run: run, .failed, worker: worker, now: now, "failed: \(error)")
+            }
         }
     }
 }

@@ -11,20 +11,64 @@ extension Store {
     public func insertSweep(_ sweep: NewSweep, runs: [NewRun], now: Double = Store.unixNow()) throws -> SweepInsertion {
         try pool.write { db in
             if let existing = try Store.checkSweep(db, sweep, runs: runs) { return .unchanged(sweepID: existing.id) }
-            let createdAt = Store.timestamp(now)
-            try db.execute(sql: "INSERT INTO sweeps (name, spec_json, spec_hash, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [sweep.name, sweep.specJSON, sweep.specHash, createdAt])
-            let sweepID = db.lastInsertedRowID
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO runs (sweep_id, config_json, config_hash, method, param, value, env, seed, steps, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for run in runs {
-                try insert.execute(arguments: [sweepID, run.configJSON, run.configHash, run.method, run.param, run.value,
-                                               run.env, Int64(bitPattern: run.seed), run.steps, createdAt])
-            }
-            return .inserted(sweepID: sweepID, runs: runs.count)
+            return try insertNew(db, sweep, runs: runs, now: now)
         }
+    }
+
+    private func insertNew(_ db: Database, _ sweep: NewSweep, runs: [NewRun], now: Double) throws -> SweepInsertion {
+        let createdAt = Store.timestamp(now)
+        try db.execute(sql: "INSERT INTO sweeps (name, spec_json, spec_hash, created_at) VALUES (?, ?, ?, ?)",
+                       arguments: [sweep.name, sweep.specJSON, sweep.specHash, createdAt])
+        let sweepID = db.lastInsertedRowID
+        try insertRuns(db, sweepID: sweepID, runs, createdAt: createdAt)
+        return .inserted(sweepID: sweepID, runs: runs.count)
+    }
+
+    private func insertRuns(_ db: Database, sweepID: Int64, _ runs: [NewRun], createdAt: String) throws {
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO runs (sweep_id, config_json, config_hash, method, param, value, env, seed, steps, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for run in runs {
+            try insert.execute(arguments: [sweepID, run.configJSON, run.configHash, run.method, run.param, run.value,
+                                           run.env, Int64(bitPattern: run.seed), run.steps, createdAt])
+        }
+    }
+
+    /// Stores an edited sweep file under its existing name by adding the runs it expands to that
+    /// are not stored yet (more seeds, grid values, environments or methods), and its new spec,
+    /// in one transaction. Every stored run must still be in the expansion: otherwise nothing is
+    /// written and `StoreError.cannotExtend` names a run that would be dropped. A sweep not
+    /// stored yet is inserted; an unchanged one is left as it is.
+    @discardableResult
+    public func extendSweep(_ sweep: NewSweep, runs: [NewRun], now: Double = Store.unixNow()) throws -> SweepInsertion {
+        try pool.write { db in
+            guard let (existing, added) = try Store.checkExtension(db, sweep, runs: runs) else {
+                return try insertNew(db, sweep, runs: runs, now: now)
+            }
+            if added.isEmpty && existing.specHash == sweep.specHash && existing.specJSON == sweep.specJSON {
+                return .unchanged(sweepID: existing.id)
+            }
+            try db.execute(sql: "UPDATE sweeps SET spec_json = ?, spec_hash = ? WHERE id = ?",
+                           arguments: [sweep.specJSON, sweep.specHash, existing.id])
+            try insertRuns(db, sweepID: existing.id, added, createdAt: Store.timestamp(now))
+            return .extended(sweepID: existing.id, added: added.count)
+        }
+    }
+
+    /// For `extendSweep`: nil when no sweep has that name; otherwise the stored sweep and the
+    /// runs to add, or `cannotExtend` when a stored run is not in `runs`. Reads only.
+    public static func checkExtension(_ db: Database, _ sweep: NewSweep, runs: [NewRun]) throws -> (SweepRecord, [NewRun])? {
+        guard let existing = try fetchSweep(db, named: sweep.name) else { return nil }
+        let stored = try RunRecord.fetchAll(db, sql: "SELECT * FROM runs WHERE sweep_id = ? ORDER BY id", arguments: [existing.id])
+        let expanded = Set(runs.map(\.configHash))
+        let dropped = stored.filter { !expanded.contains($0.configHash) }
+        if let first = dropped.first {
+            throw StoreError.cannotExtend(name: sweep.name, dropped: dropped.count, example: "run \(first.id) (\(first.label))",
+                                          changes: SpecDiff.changes(from: existing.specJSON, to: sweep.specJSON))
+        }
+        let storedHashes = Set(stored.map(\.configHash))
+        return (existing, runs.filter { !storedHashes.contains($0.configHash) })
     }
 
     /// Compares `sweep` with the stored sweep of the same name: nil when there is none, the

@@ -15,18 +15,36 @@ import GRDB
 ///   `claimNextRun`/`claimRun`/`adoptRun` and keeps by renewing it; every write a worker makes
 ///   about its run (metrics, done, failed, release) checks that it still holds the lease and
 ///   throws `StoreError.leaseLost` otherwise, so a reclaimed run is never recorded twice.
-/// - Until checkpoints exist, claiming a run discards the metrics of its earlier attempts: a
-///   resumed run restarts from scratch (runs are deterministic, so the result is identical).
+/// - A running run has at most one checkpoint (`checkpoints`), written by its holder in the
+///   same transaction as the metrics it covers and `steps_done` (`saveCheckpoint`). Claiming
+///   the run again deletes the metrics recorded after the checkpoint (or all of them, without
+///   one), so the resumed run appends exactly what an uninterrupted run would have. A run that
+///   ends loses its checkpoint (an SQL trigger).
+/// - What happens to a run is logged in `run_events`; schedulers announce themselves in
+///   `schedulers`; a cancelled sweep (`sweeps.cancelled_at`) has none of its runs claimed.
+/// - A write that fails because the store is unavailable (full disk, I/O error: see
+///   `isUnavailable`) is rolled back by SQLite: the store is never left half-written.
 public final class Store: @unchecked Sendable {
     public let pool: DatabasePool
     public let path: String
 
-    /// Opens (creating it if needed) the store at `path`.
-    public init(path: String) throws {
+    /// Opens (creating it if needed) the store at `path`. `maxPageCount` caps the database's
+    /// size in pages for this process's connections (`PRAGMA max_page_count`): writes that
+    /// would grow it fail with SQLITE_FULL, exactly as on a full disk (fault injection).
+    public init(path: String, maxPageCount: Int? = nil) throws {
         self.path = path
+        try Store.refuseDirectory(path)
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(30)
+        if let maxPageCount {
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA max_page_count = \(maxPageCount)") }
+        }
+        // An existing file is checked read-only first: opening it writable is itself a write
+        // (GRDB's WAL set-up creates and drops a table), which a foreign or newer file must not get.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 {
+            do { try Store.inspect(path: path) { _ in } } catch StoreError.uninitialized {}
+        }
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
@@ -36,9 +54,9 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Opens an existing store; throws `StoreError.noSuchStore` rather than creating a file.
-    public static func openExisting(path: String) throws -> Store {
+    public static func openExisting(path: String, maxPageCount: Int? = nil) throws -> Store {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noSuchStore(path: path) }
-        return try Store(path: path)
+        return try Store(path: path, maxPageCount: maxPageCount)
     }
 
     /// Reads an existing store without writing to its file: a read-only connection (no
@@ -46,6 +64,7 @@ public final class Store: @unchecked Sendable {
     /// (`status`, refusing a changed sweep). SQLite may leave empty `-wal`/`-shm` companions.
     public static func inspect<T>(path: String, _ body: (Database) throws -> T) throws -> T {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noSuchStore(path: path) }
+        try refuseDirectory(path)
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(30)
@@ -54,6 +73,8 @@ public final class Store: @unchecked Sendable {
             return try queue.read { db in
                 guard try db.tableExists("grdb_migrations") else { throw StoreError.uninitialized(path: path) }
                 let applied = try Set(String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+                // GRDB creates its table before the first migration commits: being created.
+                guard !applied.isEmpty else { throw StoreError.uninitialized(path: path) }
                 if let unknown = applied.subtracting(SchemaMigrations.all.map(\.id)).sorted().first {
                     throw StoreError.newerSchema(path: path, migration: unknown)
                 }
@@ -63,6 +84,17 @@ public final class Store: @unchecked Sendable {
             throw error
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: reason(error))
+        }
+    }
+
+    /// A directory or an unreadable file is refused with a clear reason (SQLite would say
+    /// "disk I/O error" or "unable to open database file").
+    private static func refuseDirectory(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        if isDirectory.boolValue { throw StoreError.cannotOpen(path: path, reason: "it is a directory") }
+        if !FileManager.default.isReadableFile(atPath: path) {
+            throw StoreError.cannotOpen(path: path, reason: "permission denied: the file is not readable")
         }
     }
 
@@ -82,13 +114,28 @@ public final class Store: @unchecked Sendable {
             throw StoreError.newerSchema(path: path, migration: unknown)
         }
         if applied == known { return }   // nothing to do: do not even open a write transaction
-        do {
-            try migrator.migrate(pool)
-        } catch {
-            // Another process may have created the same store at the same moment.
-            if let now = try? pool.read({ db in try migrator.appliedIdentifiers(db) }), known.isSubset(of: now) { return }
-            throw StoreError.cannotOpen(path: path, reason: Store.reason(error))
+        // Another process may be creating or migrating the same store at the same moment (each
+        // migration is its own transaction): on failure, wait for it to finish, up to 10 s.
+        var lastError: Error?
+        for _ in 0..<50 {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch {
+                lastError = error
+                if let now = try? pool.read({ db in try migrator.appliedIdentifiers(db) }), known.isSubset(of: now) { return }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
         }
+        throw StoreError.cannotOpen(path: path, reason: Store.reason(lastError!))
+    }
+
+    /// Whether `error` is the store being unavailable for a while rather than a bug or bad
+    /// input: a full disk, an I/O error, a lock held too long. The transaction was rolled back;
+    /// the operation can be retried later.
+    public static func isUnavailable(_ error: Error) -> Bool {
+        guard let e = error as? DatabaseError else { return false }
+        return [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CANTOPEN, .SQLITE_NOMEM].contains(e.resultCode)
     }
 
     static func reason(_ error: Error) -> String {
@@ -122,6 +169,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// The run is not in a state that allows the operation (e.g. claiming a run that is done).
     case runNotClaimable(id: Int64, status: RunStatus)
     case nonFiniteMetric(runID: Int64, key: String, step: Int, value: Double)
+    /// `--extend` would drop stored runs (`dropped` of them, e.g. `example`).
+    case cannotExtend(name: String, dropped: Int, example: String, changes: [String])
+    case corruptCheckpoint(runID: Int64, reason: String)
+    case runNotRetryable(id: Int64, status: RunStatus)
 
     public var description: String {
         switch self {
@@ -135,7 +186,15 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): not an mcpo store (no schema)"
         case let .sweepChanged(name, changes):
             return "sweep '\(name)' is already stored with a different spec (\(changes.joined(separator: "; "))); "
-                + "give the sweep a new name to store it separately"
+                + "store it separately with --new-name NAME, or add its new runs to '\(name)' with --extend"
+        case let .cannotExtend(name, dropped, example, changes):
+            return "cannot --extend sweep '\(name)': the edited file no longer expands to \(dropped) of its stored runs "
+                + "(e.g. \(example))" + (changes.isEmpty ? "" : " because of \(changes.joined(separator: "; "))")
+                + "; --extend only adds runs: store it separately with --new-name NAME"
+        case let .corruptCheckpoint(runID, reason):
+            return "run \(runID): its checkpoint is damaged (\(reason))"
+        case let .runNotRetryable(id, status):
+            return "run \(id) is \(status.rawValue); only failed runs are retried"
         case let .leaseLost(runID, worker):
             return "run \(runID): \(worker) no longer holds its lease"
         case let .noSuchRun(id):

@@ -1,6 +1,7 @@
 /// A fixed-size, heap-allocated Float vector with a stable base address, for kernels that want raw
 /// pointers without Array copy-on-write checks. Allocated once, reused for the whole run.
-/// Codable as a plain array of numbers (exact: Float round-trips through JSON/plist text).
+/// Codable as one `[Float]` value (a plain array of numbers in JSON, exact since Float
+/// round-trips through text; raw bits in one piece for coders that special-case `[Float]`).
 public final class FloatBuffer: Codable, @unchecked Sendable {
     public let count: Int
     public let pointer: UnsafeMutablePointer<Float>
@@ -44,10 +45,11 @@ public final class FloatBuffer: Codable, @unchecked Sendable {
     }
 
     public convenience init(from decoder: Decoder) throws {
-        self.init(try [Float](from: decoder))
+        self.init(try decoder.singleValueContainer().decode([Float].self))
     }
 
     public func encode(to encoder: Encoder) throws {
-        try array.encode(to: encoder)
+        var container = encoder.singleValueContainer()
+        try container.encode(array)
     }
 }

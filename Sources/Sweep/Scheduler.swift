@@ -1,26 +1,41 @@
 import ExperimentStore
 import Foundation
 
-/// Executes the pending runs of one sweep in up to `workers` worker processes (the same
-/// executable, `worker --db PATH --run ID`) until none is pending or running.
+/// Executes pending runs in up to `workers` worker processes (the same executable, `worker
+/// --db PATH --run ID ...`): those of one sweep until none is pending or running (`run FILE`),
+/// or those of every sweep that is not cancelled until asked to stop (`daemon`).
 ///
 /// Each round: reap finished workers, reclaim abandoned runs (dead holder or expired lease),
-/// claim pending runs for free slots (the claim names this scheduler; the worker takes the
-/// lease over), update the progress line. A run whose worker died without recording a result
-/// goes back to pending if the worker was killed (up to `maxAttempts`), and is marked failed if
-/// it crashed or exited with an error. On a stop request the workers are sent SIGTERM (then
-/// SIGKILL after `gracePeriod`), and their runs go back to pending.
+/// stop workers whose sweep was cancelled, claim pending runs for free slots (the claim names
+/// this scheduler; the worker takes the lease over), update the progress line. A run whose
+/// worker died without recording a result goes back to pending if the worker was killed (it
+/// continues from its checkpoint), unless `maxStalls` attempts in a row ended so without a
+/// checkpoint; it is marked failed if the worker crashed or exited with an error. When the
+/// store is unavailable (full disk, I/O error) the scheduler waits and tries again. On a stop
+/// request the workers are sent SIGTERM (they checkpoint and give their runs back; SIGKILL
+/// after `gracePeriod`).
 public final class Scheduler {
+    public enum Scope: Equatable, Sendable {
+        /// One sweep, until it is settled (`run FILE`).
+        case sweep(Int64)
+        /// Every sweep that is not cancelled, until a stop request (`daemon`).
+        case everything
+    }
+
     public struct Options: Sendable {
         public var dbPath: String
         public var workers: Int
-        /// The executable to spawn as `EXECUTABLE worker --db PATH --run ID`.
+        /// The executable to spawn as `EXECUTABLE worker --db PATH --run ID ...`.
         public var executable: URL
         public var leaseSeconds = Worker.defaultLeaseSeconds
+        public var checkpointSeconds = Worker.defaultCheckpointSeconds
         public var pollInterval = 0.2
         public var reclaimInterval = 5.0
         public var gracePeriod = 4.0
-        public var maxAttempts = 3
+        /// Attempts in a row ended by a signal without a new checkpoint before the run is failed.
+        public var maxStalls = 3
+        /// A run given back because the store is unavailable waits this long before a new claim.
+        public var storeRetrySeconds = 30.0
         /// Extra environment for the workers (added to this process's).
         public var workerEnvironment = ["OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"]
 
@@ -38,64 +53,114 @@ public final class Scheduler {
         case failed([Int64])
         /// A stop was requested (by this signal); running runs were put back to pending.
         case interrupted(signal: Int32)
+        /// The sweep was cancelled (`mcpo-sweep cancel`); its running runs were put back to pending.
+        case cancelled
     }
 
     struct Child {
         let process: Process
         let run: RunRecord
+        var stopping = false
         var worker: WorkerID { WorkerID(host: WorkerID.currentHost, pid: process.processIdentifier) }
     }
 
     let store: Store
-    let sweepID: Int64
+    let scope: Scope
     let options: Options
     let progress: ProgressLine?
     let log: (String) -> Void
     let me = WorkerID.current
     private var children: [Int64: Child] = [:]
+    private var storeTrouble: String?
 
-    public init(store: Store, sweepID: Int64, options: Options, progress: ProgressLine?, log: @escaping (String) -> Void) {
+    public init(store: Store, scope: Scope, options: Options, progress: ProgressLine?, log: @escaping (String) -> Void) {
         self.store = store
-        self.sweepID = sweepID
+        self.scope = scope
         self.options = options
         self.progress = progress
         self.log = log
     }
 
+    public convenience init(store: Store, sweepID: Int64, options: Options, progress: ProgressLine?, log: @escaping (String) -> Void) {
+        self.init(store: store, scope: .sweep(sweepID), options: options, progress: progress, log: log)
+    }
+
+    var sweepID: Int64? {
+        if case let .sweep(id) = scope { return id }
+        return nil
+    }
+
     public func run(stop: StopSignal) throws -> Outcome {
-        var lastReclaim = -Double.infinity
+        var lastHousekeeping = -Double.infinity
+        defer { try? store.retireScheduler(me) }
         while true {
             if let signal = stop.requested {
-                try shutDown()
+                shutDown()
                 progress?.finish(try store.statusCounts(sweepID: sweepID))
                 return .interrupted(signal: signal)
             }
-            try reap()
-            let now = Date().timeIntervalSince1970
-            if now - lastReclaim >= options.reclaimInterval {
-                let reclaimed = try store.reclaimAbandonedRuns(sweepID: sweepID)
-                if !reclaimed.isEmpty { log("put back to pending (holder gone or lease expired): runs \(ids(reclaimed))") }
-                lastReclaim = now
+            do {
+                reap()
+                let now = Date().timeIntervalSince1970
+                if now - lastHousekeeping >= options.reclaimInterval {
+                    try housekeeping()
+                    lastHousekeeping = now
+                }
+                if let id = sweepID, try store.cancelledSweepIDs().contains(id) {
+                    shutDown()
+                    progress?.finish(try store.statusCounts(sweepID: id))
+                    return .cancelled
+                }
+                try stopCancelledChildren()
+                while children.count < options.workers && !stop.isRequested,
+                      let run = try store.claimNextRun(sweepID: sweepID, worker: me, leaseSeconds: options.leaseSeconds) {
+                    try spawn(run)
+                }
+                if storeTrouble != nil {
+                    log("store available again")
+                    storeTrouble = nil
+                }
+                let counts = try store.statusCounts(sweepID: sweepID)
+                if let id = sweepID, children.isEmpty, counts.isSettled {
+                    progress?.finish(counts)
+                    let failed = try store.runs(sweepID: id, status: .failed).map(\.id)
+                    return failed.isEmpty ? .done : .failed(failed)
+                }
+                progress?.update(counts)
+            } catch where Store.isUnavailable(error) {
+                if storeTrouble == nil { log("store unavailable (\(error)); retrying") }
+                storeTrouble = "\(error)"
+                Thread.sleep(forTimeInterval: max(1, options.pollInterval))
             }
-            while children.count < options.workers && !stop.isRequested,
-                  let run = try store.claimNextRun(sweepID: sweepID, worker: me, leaseSeconds: options.leaseSeconds) {
-                try spawn(run)
-            }
-            let counts = try store.statusCounts(sweepID: sweepID)
-            if children.isEmpty && counts.isSettled {
-                progress?.finish(counts)
-                let failed = try store.runs(sweepID: sweepID, status: .failed).map(\.id)
-                return failed.isEmpty ? .done : .failed(failed)
-            }
-            progress?.update(counts)
             Thread.sleep(forTimeInterval: options.pollInterval)
+        }
+    }
+
+    /// Announces this scheduler and reclaims abandoned runs.
+    private func housekeeping() throws {
+        try store.announceScheduler(me, kind: sweepID == nil ? .daemon : .run, sweepID: sweepID, workers: options.workers)
+        let reclaimed = try store.reclaimAbandonedRuns(sweepID: sweepID)
+        if !reclaimed.isEmpty { log("put back to pending (holder gone or lease expired): runs \(ids(reclaimed))") }
+    }
+
+    /// SIGTERM to the workers of cancelled sweeps (they checkpoint and give their runs back).
+    private func stopCancelledChildren() throws {
+        guard !children.isEmpty else { return }
+        let cancelled = try store.cancelledSweepIDs()
+        guard !cancelled.isEmpty else { return }
+        for (id, child) in children where !child.stopping && cancelled.contains(child.run.sweepID) {
+            child.process.terminate()
+            children[id]?.stopping = true
+            log("run \(id) (\(child.run.label)): its sweep was cancelled; stopping its worker")
         }
     }
 
     private func spawn(_ run: RunRecord) throws {
         let process = Process()
         process.executableURL = options.executable
-        process.arguments = ["worker", "--db", options.dbPath, "--run", String(run.id)]
+        process.arguments = ["worker", "--db", options.dbPath, "--run", String(run.id),
+                             "--checkpoint-seconds", String(options.checkpointSeconds),
+                             "--lease-seconds", String(options.leaseSeconds), "--parent", String(me.pid)]
         process.environment = ProcessInfo.processInfo.environment.merging(options.workerEnvironment) { _, new in new }
         do {
             try process.run()
@@ -104,38 +169,68 @@ public final class Scheduler {
             return
         }
         children[run.id] = Child(process: process, run: run)
+        if sweepID == nil { log("run \(run.id) (\(run.label)): started, attempt \(run.attempts)") }
     }
 
     /// Handles every worker that has exited.
-    private func reap() throws {
+    private func reap() {
         for (runID, child) in children where !child.process.isRunning {
             children[runID] = nil
-            try settle(child)
+            do {
+                try settle(child)
+            } catch {
+                // The store is unavailable: the run stays running with a dead holder and is
+                // reclaimed by the next housekeeping that can write.
+                log("run \(runID): could not record how its worker ended (\(error)); it will be reclaimed")
+            }
         }
     }
 
     /// After a worker exited: if its run is still marked running by it (or by this scheduler, if
     /// it died before taking it over), decide the run's fate from how the worker ended.
     private func settle(_ child: Child) throws {
-        guard let run = try store.run(id: child.run.id), run.status == .running,
-              let holder = run.worker.flatMap(WorkerID.init), holder == child.worker || holder == me else { return }
+        guard let run = try store.run(id: child.run.id) else { return }
+        guard run.status == .running, let holder = run.worker.flatMap(WorkerID.init),
+              holder == child.worker || holder == me else {
+            if sweepID == nil { report(run) }
+            return
+        }
         let status = child.process.terminationStatus
         if child.process.terminationReason == .uncaughtSignal {
-            if [SIGKILL, SIGTERM, SIGINT, SIGHUP].contains(status) && run.attempts < options.maxAttempts {
-                try? store.releaseRun(id: run.id, worker: holder)
+            let stalls = run.stalls ?? run.attempts
+            if [SIGKILL, SIGTERM, SIGINT, SIGHUP].contains(status) && stalls < options.maxStalls {
+                try store.releaseRun(id: run.id, worker: holder, reason: "worker killed by signal \(status)")
                 log("run \(run.id) (\(run.label)): worker killed by signal \(status); put back to pending")
+            } else if [SIGKILL, SIGTERM, SIGINT, SIGHUP].contains(status) {
+                try store.markFailed(runID: run.id, worker: holder,
+                                     error: "worker killed by signal \(status) in \(stalls) attempts in a row without a checkpoint")
             } else {
-                try? store.markFailed(runID: run.id, worker: holder,
-                                      error: "worker ended by signal \(status) (attempt \(run.attempts))")
+                try store.markFailed(runID: run.id, worker: holder,
+                                     error: "worker crashed (signal \(status)) in attempt \(run.attempts)")
             }
+        } else if status == Worker.Exit.storeUnavailable.rawValue {
+            try store.releaseRun(id: run.id, worker: holder, retryAfter: options.storeRetrySeconds,
+                                 reason: "its worker could not write to the store")
+            log("run \(run.id) (\(run.label)): store unavailable; retried in \(Int(options.storeRetrySeconds)) s")
         } else {
-            try? store.markFailed(runID: run.id, worker: holder,
-                                  error: "worker exited with status \(status) without recording a result")
+            try store.markFailed(runID: run.id, worker: holder,
+                                 error: "worker exited with status \(status) without recording a result")
+        }
+        if sweepID == nil, let settled = try store.run(id: run.id) { report(settled) }
+    }
+
+    /// The daemon's line about a run whose worker ended.
+    private func report(_ run: RunRecord) {
+        switch run.status {
+        case .done: log("run \(run.id) (\(run.label)): done")
+        case .failed: log("run \(run.id) (\(run.label)): failed: \(run.error ?? "no reason")")
+        case .pending: log("run \(run.id) (\(run.label)): back to pending at step \(run.stepsDone)")
+        case .running: break
         }
     }
 
     /// SIGTERM to every worker, SIGKILL after the grace period, then their runs back to pending.
-    private func shutDown() throws {
+    private func shutDown() {
         for child in children.values where child.process.isRunning { child.process.terminate() }
         let deadline = Date().addingTimeInterval(options.gracePeriod)
         while children.values.contains(where: { $0.process.isRunning }) && Date() < deadline {
@@ -145,13 +240,16 @@ public final class Scheduler {
         for child in children.values { child.process.waitUntilExit() }
         var released: [Int64] = []
         for child in children.values {
-            guard let run = try store.run(id: child.run.id), run.status == .running,
-                  let holder = run.worker.flatMap(WorkerID.init), holder == child.worker || holder == me else {
-                if (try store.run(id: child.run.id))?.status == .pending { released.append(child.run.id) }
-                continue
+            do {
+                guard let run = try store.run(id: child.run.id) else { continue }
+                if run.status == .pending { released.append(run.id); continue }
+                guard run.status == .running, let holder = run.worker.flatMap(WorkerID.init),
+                      holder == child.worker || holder == me else { continue }
+                try store.releaseRun(id: run.id, worker: holder, reason: "its scheduler stopped")
+                released.append(run.id)
+            } catch {
+                log("run \(child.run.id): could not put it back to pending (\(error)); it will be reclaimed")
             }
-            try store.releaseRun(id: run.id, worker: holder)
-            released.append(run.id)
         }
         children.removeAll()
         if !released.isEmpty { log("stopped: runs \(ids(released.sorted())) put back to pending") }

@@ -6,6 +6,7 @@ import Foundation
 public final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var signalNumber: Int32?
+    private var time: Double?
     private var sources: [DispatchSourceSignal] = []
 
     public init() {}
@@ -13,10 +14,17 @@ public final class StopSignal: @unchecked Sendable {
     /// The signal that asked to stop, if any.
     public var requested: Int32? { lock.withLock { signalNumber } }
     public var isRequested: Bool { requested != nil }
+    /// When the stop was asked for (unix seconds).
+    public var requestedAt: Double? { lock.withLock { time } }
 
     /// Asks to stop (as if `signal` had arrived); the first request wins.
     public func request(_ signal: Int32) {
-        lock.withLock { if signalNumber == nil { signalNumber = signal } }
+        lock.withLock {
+            if signalNumber == nil {
+                signalNumber = signal
+                time = Date().timeIntervalSince1970
+            }
+        }
     }
 
     /// Replaces the default action of `signals` (terminate) with a stop request.

@@ -1,20 +1,39 @@
 import ExperimentStore
 import Foundation
 
-/// The part of `mcpo-sweep run` before scheduling: read, validate and expand the file, and
-/// only then open the store and insert the sweep idempotently. Any problem with the file, and a
-/// changed sweep or an unreadable store, is found before the store is opened for writing, so bad
-/// input leaves the store file untouched (and a missing store is not created).
+/// The part of `mcpo-sweep run` and `submit` before scheduling: read, validate and expand the
+/// file, and only then open the store and insert the sweep idempotently. Any problem with the
+/// file, a changed sweep or an unreadable store is found before the store is opened for
+/// writing, so bad input leaves the store file untouched (and a missing store is not created).
 public enum SweepLaunch {
+    /// What to do when a sweep of the file's name is stored with another spec.
+    public enum Mode: Equatable, Sendable {
+        /// Refuse, naming what changed.
+        case strict
+        /// Store the file under this name instead of the one it gives.
+        case newName(String)
+        /// Add the file's new runs to the stored sweep (refused if a stored run would be dropped).
+        case extend
+    }
+
     public struct Prepared {
         public let spec: SweepSpec
         public let runs: [PlannedRun]
         public let store: Store
         public let insertion: SweepInsertion
+        /// The sweep had been cancelled; storing it again resumed it.
+        public let resumed: Bool
     }
 
-    public static func prepare(file: String, dbPath: String) throws -> Prepared {
-        let spec = try SweepParser.parse(contentsOf: file)
+    public static func prepare(file: String, dbPath: String, mode: Mode = .strict) throws -> Prepared {
+        var spec = try SweepParser.parse(contentsOf: file)
+        if case let .newName(name) = mode {
+            guard !name.isEmpty, !name.contains(where: \.isNewline) else {
+                throw SweepFileError(file: file, line: nil, column: nil,
+                                     message: "--new-name: expected a non-empty one-line name, found '\(name)'")
+            }
+            spec.name = name
+        }
         let runs = spec.expand()
         let sweep = NewSweep(name: spec.name, specJSON: spec.canonicalJSON, specHash: spec.specHash)
         let newRuns = runs.map(\.newRun)
@@ -22,13 +41,17 @@ public enum SweepLaunch {
             // Refuse a changed sweep (or an unreadable store) before opening the store for writing:
             // opening it writable is itself a write.
             do {
-                _ = try Store.inspect(path: dbPath) { db in try Store.checkSweep(db, sweep, runs: newRuns) }
+                _ = try Store.inspect(path: dbPath) { db in
+                    if mode == .extend { _ = try Store.checkExtension(db, sweep, runs: newRuns) }
+                    else { _ = try Store.checkSweep(db, sweep, runs: newRuns) }
+                }
             } catch StoreError.uninitialized {
                 // Empty, or being created by another process: nothing to compare with yet.
             }
         }
         let store = try Store(path: dbPath)
-        let insertion = try store.insertSweep(sweep, runs: newRuns)
-        return Prepared(spec: spec, runs: runs, store: store, insertion: insertion)
+        let insertion = mode == .extend ? try store.extendSweep(sweep, runs: newRuns) : try store.insertSweep(sweep, runs: newRuns)
+        let resumed = try store.resumeSweep(id: insertion.sweepID)
+        return Prepared(spec: spec, runs: runs, store: store, insertion: insertion, resumed: resumed)
     }
 }

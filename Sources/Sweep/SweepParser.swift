@@ -333,10 +333,11 @@ private struct Reader {
             let item: (Node) throws -> AxisValue
             let expectation: String
             if info.defaults[k] != nil {
-                let positive = k == info.signature
-                expectation = positive ? "a number > 0 or a non-empty list of them" : "a number ≥ 0 or a non-empty list of them"
+                let positive = k == info.signature || info.wholeNumbers.contains(k)
+                let whole = info.wholeNumbers.contains(k)
+                expectation = (whole ? "a whole number" : "a number") + (positive ? " > 0" : " ≥ 0") + " or a non-empty list of them"
                 item = { node in
-                    guard let x = self.number(node), x.isFinite, positive ? x > 0 : x >= 0 else {
+                    guard let x = self.number(node), x.isFinite, positive ? x > 0 : x >= 0, !whole || x == x.rounded() else {
                         throw self.expected(node, key: path, expectation)
                     }
                     return .number(x)

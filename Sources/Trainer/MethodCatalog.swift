@@ -8,12 +8,16 @@ public struct MethodInfo: Sendable, Equatable {
     public let defaults: [String: Double]
     /// Every accepted string option with its allowed values, the first being the default.
     public let choices: [String: [String]]
+    /// The numeric keys that must be whole numbers (a memory size, an interval).
+    public let wholeNumbers: Set<String>
 
-    public init(name: String, signature: String, defaults: [String: Double], choices: [String: [String]] = [:]) {
+    public init(name: String, signature: String, defaults: [String: Double], choices: [String: [String]] = [:],
+                wholeNumbers: Set<String> = []) {
         self.name = name
         self.signature = signature
         self.defaults = defaults
         self.choices = choices
+        self.wholeNumbers = wholeNumbers
     }
 }
 
@@ -25,7 +29,7 @@ public enum MethodCatalog {
         MethodInfo(name: "MDPO", signature: "beta0", defaults: ["beta0": 0.5]),
         MethodInfo(name: "MCPO", signature: "N",
                    defaults: ["N": 10, "beta_max": 10, "beta_min": 0.01, "write_interval": 10, "dropout": 0.5],
-                   choices: ["ablation": MCPO.Ablation.allCases.map(\.rawValue)]),
+                   choices: ["ablation": MCPO.Ablation.allCases.map(\.rawValue)], wholeNumbers: ["N", "write_interval"]),
         MethodInfo(name: "VMPO", signature: "alpha0",
                    defaults: ["alpha0": 1, "eta0": 1, "eps_eta": 0.01, "eps_alpha": 0.01, "eps_alpha_sigma": 1e-4]),
     ]

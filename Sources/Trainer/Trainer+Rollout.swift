@@ -10,6 +10,7 @@ extension Trainer {
         let a = config.actors, o = env.observationSize, w = env.actionSpace.width
         let s = scratch, b = buffer
         for t in 0..<config.horizon {
+            if t & 15 == 15, shouldAbandon() { return }
             let row = t * a
             let obs = b.observations.pointer + row * o
             obs.update(from: s.observations.pointer, count: a * o)

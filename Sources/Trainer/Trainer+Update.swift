@@ -13,6 +13,7 @@ extension Trainer {
             shufflePermutation()
             var start = 0
             while start < n {
+                if shouldAbandon() { throw TrainerError.interrupted(step: stepsDone) }
                 let rows = min(bSize, n - start)
                 gatherMinibatch(from: start, rows: rows)
                 try minibatchStep(rows: rows, sums: &sums)

@@ -29,6 +29,18 @@ public final class Trainer {
     let buffer: RolloutBuffer
     let scratch: Scratch
 
+    /// Asked during an iteration (every 16 rollout steps and every minibatch): returning true
+    /// abandons the iteration with `TrainerError.interrupted`, leaving the trainer unusable
+    /// (a worker asked to stop that would otherwise finish the iteration too late).
+    public var interruption: (() -> Bool)?
+    private var abandoned = false
+
+    /// Evaluates `interruption` (once true, stays true).
+    func shouldAbandon() -> Bool {
+        if !abandoned, let interruption, interruption() { abandoned = true }
+        return abandoned
+    }
+
     public var isFinished: Bool { stepsDone >= config.steps }
 
     public convenience init(config: TrainingConfig) throws {
@@ -102,12 +114,17 @@ public final class Trainer {
     }
 
     /// One iteration: rollout, advantages, K epochs of updates; records its metrics.
+    /// Throws `TrainerError.diverged` (the step being the last good one) when a loss or a
+    /// parameter is not finite, `TrainerError.interrupted` when `interruption` asked to stop.
     public func runIteration(sink: MetricSink) throws {
+        guard !abandoned else { throw TrainerError.interrupted(step: stepsDone) }
         episodes.startIteration()
         collectRollout()
+        if abandoned { throw TrainerError.interrupted(step: stepsDone) }
         buffer.computeAdvantages(gamma: Float(config.gamma), lambda: Float(config.lambda))
         θold.copy(from: θ)
         var metrics = try update()
+        try checkParameters()
         let kl = measureKL()
         metrics[MetricKey.klOldNew] = kl
         method.iterationEnded(measuredKL: kl)
@@ -121,6 +138,14 @@ public final class Trainer {
             metrics[MetricKey.episodeLengthMean] = Double(episodes.iterationLengthSum) / Double(episodes.iterationCount)
         }
         try sink.record(step: stepsDone, metrics: metrics)
+    }
+
+    /// Throws `diverged` if a policy or value parameter is NaN or infinite.
+    func checkParameters() throws {
+        let p = θ.pointer
+        for i in 0..<θ.count where !p[i].isFinite {
+            throw TrainerError.diverged(step: stepsDone, what: "parameter θ[\(i)] (\(p[i]))")
+        }
     }
 
     /// The policy's view of the current observations: normalised copies of the raw ones.

@@ -2,6 +2,11 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
     case unknownMethod(String, valid: [String])
     case invalidConfig(String)
     case diverged(step: Int, what: String)
+    /// Checkpoint bytes that cannot be read back into a `TrainingState`.
+    case invalidCheckpoint(String)
+    /// `Trainer.interruption` asked to abandon the iteration in progress: the trainer is no
+    /// longer in a consistent state and must not be checkpointed.
+    case interrupted(step: Int)
 
     public var description: String {
         switch self {
@@ -10,7 +15,11 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
         case let .invalidConfig(why):
             return "invalid training config: \(why)"
         case let .diverged(step, what):
-            return "diverged at step \(step): \(what) is not finite"
+            return "diverged after step \(step): \(what) is not finite"
+        case let .invalidCheckpoint(why):
+            return "unreadable checkpoint: \(why)"
+        case let .interrupted(step):
+            return "iteration after step \(step) abandoned on request"
         }
     }
 }

@@ -1,5 +1,8 @@
 import ArgumentParser
+import ExperimentStore
 import Foundation
+import GRDB
+import Sweep
 
 /// `mcpo-sweep`: run sweeps of training runs stored in SQLite (see `sweeps/README.md`).
 /// Every failure is one line on standard error and a non-zero exit status.
@@ -8,14 +11,24 @@ struct MCPOSweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcpo-sweep",
         abstract: "Run RL hyperparameter sweeps stored in an SQLite experiment store.",
-        subcommands: [RunCommand.self, StatusCommand.self, WorkerCommand.self])
+        subcommands: [RunCommand.self, DaemonCommand.self, SubmitCommand.self, StatusCommand.self, ListCommand.self,
+                      LogsCommand.self, RetryCommand.self, CancelCommand.self, WorkerCommand.self])
 
     static func main() {
+        refuseUnknownCommand()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
+        } catch let error as StoreError {
+            printError("\(error)")   // names the store's path
+            Foundation.exit(Status.badInput)
+        } catch let error as DatabaseError {
+            let unavailable = Store.isUnavailable(error)
+            printError("mcpo-sweep: the store cannot be \(unavailable ? "written now" : "used") (\(error.message ?? "\(error.resultCode)"))"
+                + (unavailable ? "; nothing was changed, try again later" : ""))
+            Foundation.exit(unavailable ? Status.storeUnavailable : Status.badInput)
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }   // --help and friends
@@ -23,6 +36,21 @@ struct MCPOSweep: ParsableCommand {
             printError("mcpo-sweep: \(message) (see 'mcpo-sweep help')")
             Foundation.exit(code.rawValue)
         }
+    }
+}
+
+extension MCPOSweep {
+    /// `mcpo-sweep rn FILE`: one line naming the commands, with a did-you-mean, exit 64.
+    static func refuseUnknownCommand() {
+        let arguments = CommandLine.arguments.dropFirst()
+        guard let first = arguments.first, !first.hasPrefix("-") else { return }
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !names.contains(first) else { return }
+        let shown = configuration.subcommands.filter { $0.configuration.shouldDisplay }.map { $0._commandName }
+        var line = "mcpo-sweep: unknown command '\(first)' (commands: \(shown.joined(separator: ", ")))"
+        if let guess = SweepParser.suggestion(for: first, among: shown) { line += "; did you mean '\(guess)'?" }
+        printError(line)
+        Foundation.exit(ExitCode.validationFailure.rawValue)
     }
 }
 
@@ -35,4 +63,6 @@ func printError(_ line: String) {
 enum Status {
     static let failedRuns: Int32 = 1
     static let badInput: Int32 = 2
+    static let cancelled: Int32 = 3
+    static let storeUnavailable: Int32 = 5
 }

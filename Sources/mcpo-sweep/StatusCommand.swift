@@ -5,7 +5,7 @@ import Foundation
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Count the store's runs per status.")
+        abstract: "Count the store's runs per status; show cancelled sweeps and the schedulers executing the store.")
 
     @Option(help: "The experiment store.")
     var db = "mcpo.sqlite"
@@ -16,40 +16,44 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print {\"total\": n, \"runs\": {\"pending\": n, \"running\": n, \"done\": n, \"failed\": n}}.")
     var json = false
 
+    struct Snapshot {
+        var counts: StatusCounts
+        var perSweep: [(name: String, counts: StatusCounts, cancelled: Bool)]
+        var schedulers: [(record: SchedulerRecord, sweep: String?)]
+    }
+
     func run() throws {
-        do {
-            let (counts, perSweep) = try Store.inspect(path: db) { db in
-                let sweeps = try Store.fetchSweeps(db)
-                var sweepID: Int64?
-                if let sweep {
-                    guard let record = sweeps.first(where: { $0.name == sweep }) else {
-                        throw StoreError.noSuchSweep(name: sweep, stored: sweeps.map(\.name))
-                    }
-                    sweepID = record.id
-                }
-                let perSweep = try sweeps.filter { sweepID == nil || $0.id == sweepID }
-                    .map { ($0.name, try Store.fetchStatusCounts(db, sweepID: $0.id)) }
-                return (try Store.fetchStatusCounts(db, sweepID: sweepID), perSweep)
-            }
-            if json {
-                print("{\"total\": \(counts.total), \"runs\": {\"pending\": \(counts.pending), \"running\": \(counts.running), "
-                    + "\"done\": \(counts.done), \"failed\": \(counts.failed)}}")
-                return
-            }
-            var rows = perSweep
-            if sweep == nil { rows.append(("(all)", counts)) }
-            let width = max(5, rows.map(\.0.count).max() ?? 0)
-            func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
-                let fill = String(repeating: " ", count: max(0, n - s.count))
-                return left ? s + fill : fill + s
-            }
-            print(pad("sweep", width, left: true) + "  " + ["total", "pending", "running", "done", "failed"].map { pad($0, 7) }.joined(separator: " "))
-            for (name, c) in rows {
-                print(pad(name, width, left: true) + "  " + [c.total, c.pending, c.running, c.done, c.failed].map { pad(String($0), 7) }.joined(separator: " "))
-            }
-        } catch let error as StoreError {
-            if case .noSuchSweep = error { printError("mcpo-sweep: --sweep: \(db): \(error)") } else { printError("\(error)") }
-            throw ExitCode(Status.badInput)
+        let snapshot = try StoreLookup.read(db, command: "status") { db in
+            let sweeps = try Store.fetchSweeps(db)
+            var sweepID: Int64?
+            if let sweep { sweepID = try StoreLookup.sweep(db, named: sweep).id }
+            let perSweep = try sweeps.filter { sweepID == nil || $0.id == sweepID }
+                .map { (name: $0.name, counts: try Store.fetchStatusCounts(db, sweepID: $0.id), cancelled: $0.cancelledAt != nil) }
+            let names = Dictionary(uniqueKeysWithValues: sweeps.map { ($0.id, $0.name) })
+            let schedulers = try Store.fetchLiveSchedulers(db).map { (record: $0, sweep: $0.sweepID.flatMap { names[$0] }) }
+            return Snapshot(counts: try Store.fetchStatusCounts(db, sweepID: sweepID), perSweep: perSweep, schedulers: schedulers)
+        }
+        let counts = snapshot.counts
+        if json {
+            print("{\"total\": \(counts.total), \"runs\": {\"pending\": \(counts.pending), \"running\": \(counts.running), "
+                + "\"done\": \(counts.done), \"failed\": \(counts.failed)}}")
+            return
+        }
+        var rows = snapshot.perSweep
+        if sweep == nil { rows.append((name: "(all)", counts: counts, cancelled: false)) }
+        let width = max(5, rows.map(\.name.count).max() ?? 0)
+        func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, n - s.count))
+            return left ? s + fill : fill + s
+        }
+        print(pad("sweep", width, left: true) + "  " + ["total", "pending", "running", "done", "failed"].map { pad($0, 7) }.joined(separator: " "))
+        for (name, c, cancelled) in rows {
+            print(pad(name, width, left: true) + "  " + [c.total, c.pending, c.running, c.done, c.failed].map { pad(String($0), 7) }.joined(separator: " ")
+                + (cancelled ? "  (cancelled)" : ""))
+        }
+        for (record, sweepName) in snapshot.schedulers {
+            let what = record.kind == .daemon ? "daemon" : "run of '\(sweepName ?? "?")'"
+            print("executing: \(what) \(record.worker) with \(record.workers) worker(s), since \(record.startedAt)")
         }
     }
 }

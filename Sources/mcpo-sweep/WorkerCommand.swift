@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import Sweep
 
-/// Started by `run` for each run; not meant to be typed (but works on a pending run).
+/// Started by `run` and `daemon` for each run; not meant to be typed (but works on a pending run).
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Execute one run of the store (started by 'run').",
+        abstract: "Execute one run of the store (started by 'run' and 'daemon').",
         shouldDisplay: false)
 
     @Option(help: "The experiment store.")
@@ -15,10 +15,27 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "The id of the run to execute.")
     var runID: Int64
 
+    @Option(name: .customLong("checkpoint-seconds"), help: "Wall time between checkpoints.")
+    var checkpointSeconds = Worker.defaultCheckpointSeconds
+
+    @Option(name: .customLong("lease-seconds"), help: "Length of the run's lease.")
+    var leaseSeconds = Worker.defaultLeaseSeconds
+
+    @Option(help: "The pid of the scheduler that started this worker: stop when it is gone.")
+    var parent: Int32?
+
     func run() throws {
+        guard checkpointSeconds > 0, leaseSeconds > 0 else {
+            printError("mcpo-sweep worker: --checkpoint-seconds and --lease-seconds must be > 0")
+            throw ExitCode(Worker.Exit.usage.rawValue)
+        }
         let stop = StopSignal()
         stop.install()
-        let exit = Worker.execute(dbPath: db, runID: runID, stop: stop) { printError("mcpo-sweep worker: \($0)") }
+        var options = Worker.Options()
+        options.checkpointSeconds = checkpointSeconds
+        options.leaseSeconds = leaseSeconds
+        options.parent = parent
+        let exit = Worker.execute(dbPath: db, runID: runID, stop: stop, options: options) { printError("mcpo-sweep worker: \($0)") }
         if exit != .done { throw ExitCode(exit.rawValue) }
     }
 }

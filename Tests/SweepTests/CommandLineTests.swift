@@ -41,7 +41,7 @@ import Testing
 
     func sweep(_ arguments: [String], in dir: URL) throws -> Result { finish(try start(arguments, in: dir)) }
 
-    @Test(.enabled(if: binary != nil)) func runStatusAndRunAgain() throws {
+    @Test func runStatusAndRunAgain() throws {
         let scratch = try Scratch()
         scratch.write("tiny.yaml", tinySweep)
         let first = try sweep(["run", "tiny.yaml", "--workers", "2"], in: scratch.url)
@@ -64,7 +64,7 @@ import Testing
         #expect(table.stdout.contains("tiny"))
     }
 
-    @Test(.enabled(if: binary != nil)) func badInputIsOneLineAndTheStoreIsUntouched() throws {
+    @Test func badInputIsOneLineAndTheStoreIsUntouched() throws {
         let scratch = try Scratch()
         scratch.write("tiny.yaml", tinySweep)
         #expect(try sweep(["run", "tiny.yaml", "--db", "s.sqlite"], in: scratch.url).status == 0)
@@ -92,7 +92,7 @@ import Testing
         #expect(flag.stderr.filter { $0 == "\n" }.count == 1, "\(flag.stderr)")
     }
 
-    @Test(.enabled(if: binary != nil)) func sigtermStopsWorkersAndPutsTheirRunsBack() throws {
+    @Test func sigtermStopsWorkersAndPutsTheirRunsBack() throws {
         let scratch = try Scratch()
         scratch.write("long.yaml", """
             name: long

@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+
+/// A run's checkpoint: written by the holder together with the metrics it covers, read back
+/// when the run is claimed again.
+extension Store {
+    /// In one transaction, unless `worker` no longer holds the run (`leaseLost`, nothing
+    /// written): inserts `metrics` (the iterations since the last checkpoint, all at steps ≤
+    /// `step`), sets steps_done = `step`, renews the lease, resets the run's stalls, and replaces
+    /// its checkpoint with `state`. With `release`, the run then goes back to pending (the
+    /// holder stops, for `reason`). Throws `nonFiniteMetric` (writing nothing) for NaN or infinity.
+    public func saveCheckpoint(runID: Int64, worker: WorkerID, step: Int, state: Data, format: Int,
+                               metrics: [MetricRow], leaseSeconds: Double, release: Bool = false,
+                               reason: String? = nil, now: Double = Store.unixNow()) throws {
+        try Store.checkFinite(runID: runID, metrics)
+        let checksum = Checksum.hex(state)
+        try pool.write { db in
+            try Store.updateHeld(db, runID: runID, worker: worker,
+                                 set: "steps_done = ?, lease_expires_at = ?, stalls = 0", [step, now + leaseSeconds])
+            try Store.insert(db, runID: runID, metrics)
+            try db.execute(sql: """
+                INSERT INTO checkpoints (run_id, step, format, checksum, state, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (run_id) DO UPDATE SET step = excluded.step, format = excluded.format,
+                    checksum = excluded.checksum, state = excluded.state, created_at = excluded.created_at
+                """, arguments: [runID, step, format, checksum, state, Store.timestamp(now)])
+            if release {
+                try db.execute(sql: "UPDATE runs SET status = 'pending', worker = NULL, lease_expires_at = NULL WHERE id = ?",
+                               arguments: [runID])
+                if let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID]) {
+                    try Store.logEvent(db, run: run, .stopped, worker: worker, now: now,
+                                       "stopped by \(worker) at step \(step) with a checkpoint\(reason.map { " (\($0))" } ?? ""); back to pending")
+                }
+            }
+        }
+    }
+
+    /// The run's checkpoint, its bytes checked against their checksum (`corruptCheckpoint`
+    /// when they do not match); nil when it has none.
+    public func checkpoint(runID: Int64) throws -> Checkpoint? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT step, format, checksum, state FROM checkpoints WHERE run_id = ?",
+                                             arguments: [runID]) else { return nil }
+            let state: Data = row["state"]
+            let stored: String = row["checksum"]
+            guard Checksum.hex(state) == stored else {
+                throw StoreError.corruptCheckpoint(runID: runID, reason: "checksum \(Checksum.hex(state)) ≠ stored \(stored)")
+            }
+            return Checkpoint(step: row["step"], format: row["format"], state: state)
+        }
+    }
+
+    /// Checkpoint facts without the state bytes, for every run that has one.
+    public func checkpointInfos() throws -> [CheckpointInfo] {
+        try pool.read { db in
+            try CheckpointInfo.fetchAll(db, sql: """
+                SELECT run_id, step, format, length(state) AS bytes, created_at FROM checkpoints ORDER BY run_id
+                """)
+        }
+    }
+
+    /// The holder found the checkpoint unusable (damaged, or of another format): it is deleted
+    /// with every metric of the run, which restarts from scratch. Throws `leaseLost` unless
+    /// `worker` holds the run.
+    public func discardCheckpoint(runID: Int64, worker: WorkerID, reason: String, now: Double = Store.unixNow()) throws {
+        try pool.write { db in
+            try Store.updateHeld(db, runID: runID, worker: worker, set: "steps_done = 0", [])
+            try db.execute(sql: "DELETE FROM checkpoints WHERE run_id = ?", arguments: [runID])
+            try db.execute(sql: "DELETE FROM metrics WHERE run_id = ?", arguments: [runID])
+            if let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID]) {
+                try Store.logEvent(db, run: run, .checkpointDiscarded, worker: worker, now: now,
+                                   "checkpoint discarded (\(reason)); the run restarts from scratch")
+            }
+        }
+    }
+
+    /// Records that the holder resumed the run from its checkpoint (for `logs`).
+    public func noteResumed(runID: Int64, worker: WorkerID, step: Int, bytes: Int, now: Double = Store.unixNow()) throws {
+        try pool.write { db in
+            guard let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID]) else { return }
+            try Store.logEvent(db, run: run, .resumed, worker: worker, now: now,
+                               "resumed from its checkpoint at step \(step) (\(bytes) bytes)")
+        }
+    }
+
+    static func checkFinite(runID: Int64, _ rows: [MetricRow]) throws {
+        for row in rows {
+            if let bad = row.values.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
+                throw StoreError.nonFiniteMetric(runID: runID, key: bad.key, step: row.step, value: bad.value)
+            }
+        }
+    }
+
+    static func insert(_ db: Database, runID: Int64, _ rows: [MetricRow]) throws {
+        guard !rows.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: "INSERT INTO metrics (run_id, step, key, value) VALUES (?, ?, ?, ?)")
+        for row in rows {
+            for (key, value) in row.values {
+                try insert.execute(arguments: [runID, row.step, key, value])
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import ExperimentStore
+import Foundation
+
+struct CancelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel",
+        abstract: "Cancel a sweep: its pending runs are not started, its running runs checkpoint and stop.",
+        discussion: "Its unfinished runs stay pending; 'run' or 'submit' of the same file resumes the sweep.")
+
+    @Argument(help: "The sweep's name (see 'mcpo-sweep status').")
+    var sweep: String
+
+    @Option(help: "The experiment store.")
+    var db = "mcpo.sqlite"
+
+    func run() throws {
+        let record = try StoreLookup.read(db, command: "cancel") { database in try StoreLookup.sweep(database, named: sweep) }
+        let store = try Store(path: db)
+        let cancelled = try store.cancelSweep(id: record.id)
+        let counts = try store.statusCounts(sweepID: record.id)
+        print("sweep '\(sweep)' cancelled\(record.cancelledAt != nil ? " (already, at \(cancelled.cancelledAt ?? "?"))" : ""): "
+            + "\(counts.running) running run(s) will checkpoint and stop, \(counts.pending) pending not started, "
+            + "\(counts.done) done, \(counts.failed) failed")
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import ExperimentStore
+import Foundation
+import Sweep
+
+struct DaemonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Execute every queued run of the store, waiting for more, until SIGINT/SIGTERM.",
+        discussion: """
+            Queue sweeps with 'mcpo-sweep submit FILE'. Each run executes in its own worker process; \
+            on SIGINT/SIGTERM the workers checkpoint and give their runs back, and the daemon exits \
+            (128+signal) within 5 seconds. Several daemons (or runs) may share a store: no run is \
+            executed twice.
+            """)
+
+    @Option(help: "The experiment store (created if missing).")
+    var db = "mcpo.sqlite"
+
+    @OptionGroup var execution: ExecutionOptions
+
+    func run() throws {
+        var options = try execution.schedulerOptions(db: db, command: "daemon")
+        options.pollInterval = 0.5
+        let stop = StopSignal()
+        stop.install()
+        let existed = FileManager.default.fileExists(atPath: db)
+        let store: Store
+        do {
+            store = try Store(path: db)
+        } catch let error as StoreError {
+            printError("\(error)")
+            throw ExitCode(Status.badInput)
+        }
+        let log: (String) -> Void = { printError("[\(Store.timestamp(Store.unixNow()))] \($0)") }
+        let counts = try store.statusCounts()
+        log("daemon \(WorkerID.current) on \(db)\(existed ? "" : " (new store)"): \(options.workers) workers, "
+            + "\(counts.pending + counts.running) runs queued; submit sweeps with 'mcpo-sweep submit FILE --db \(db)'")
+        noteOtherSchedulers(store)
+        let scheduler = Scheduler(store: store, scope: .everything, options: options, progress: nil, log: log)
+        if case let .interrupted(signal) = try scheduler.run(stop: stop) {
+            log("daemon stopped by signal \(signal); start it again to continue")
+            throw ExitCode(128 + signal)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import ExperimentStore
+import Foundation
+import GRDB
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the store's runs: id, sweep, status, progress, attempts, checkpoint, error.")
+
+    @Option(help: "The experiment store.")
+    var db = "mcpo.sqlite"
+
+    @Option(help: "Only the runs of this sweep.")
+    var sweep: String?
+
+    @Option(help: "Only runs of this status: pending, running, done or failed.")
+    var status: String?
+
+    @Flag(help: "One JSON object per line: {\"id\", \"sweep\", \"status\", \"label\", \"steps_done\", \"steps\", \"attempts\", \"checkpoint_step\", \"error\"}.")
+    var json = false
+
+    struct Line {
+        var run: RunRecord
+        var sweep: String
+        var checkpointStep: Int64?
+        var cancelled: Bool
+    }
+
+    func run() throws {
+        var wanted: RunStatus?
+        if let status {
+            guard let s = RunStatus(rawValue: status) else {
+                printError("mcpo-sweep list: --status: expected one of pending, running, done, failed, found '\(status)'")
+                throw ExitCode(Status.badInput)
+            }
+            wanted = s
+        }
+        let lines: [Line] = try StoreLookup.read(db, command: "list") { database in
+            let sweeps = try Store.fetchSweeps(database)
+            var sweepID: Int64?
+            if let sweep { sweepID = try StoreLookup.sweep(database, named: sweep).id }
+            var sql = "SELECT * FROM runs WHERE 1"
+            var args: StatementArguments = []
+            if let sweepID { sql += " AND sweep_id = ?"; args += [sweepID] }
+            if let wanted { sql += " AND status = ?"; args += [wanted.rawValue] }
+            let runs = try RunRecord.fetchAll(database, sql: sql + " ORDER BY id", arguments: args)
+            var steps: [Int64: Int64] = [:]
+            if try database.tableExists("checkpoints") {
+                for row in try Row.fetchAll(database, sql: "SELECT run_id, step FROM checkpoints") { steps[row[0]] = row[1] }
+            }
+            let byID = Dictionary(uniqueKeysWithValues: sweeps.map { ($0.id, $0) })
+            return runs.map { run in
+                Line(run: run, sweep: byID[run.sweepID]?.name ?? "?", checkpointStep: steps[run.id],
+                     cancelled: byID[run.sweepID]?.cancelledAt != nil)
+            }
+        }
+        if json {
+            for line in lines {
+                var object: [String: Any] = ["id": line.run.id, "sweep": line.sweep, "status": line.run.status.rawValue,
+                                             "label": line.run.label, "steps_done": line.run.stepsDone, "steps": line.run.steps,
+                                             "attempts": line.run.attempts]
+                object["checkpoint_step"] = line.checkpointStep ?? NSNull()
+                object["error"] = line.run.error ?? NSNull()
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            }
+            return
+        }
+        let header = ["id", "sweep", "status", "run", "progress", "attempts", "checkpoint", "note"]
+        var rows = [header]
+        for line in lines {
+            let r = line.run
+            let percent = r.steps > 0 ? Double(r.stepsDone) / Double(r.steps) * 100 : 0
+            var note = r.error ?? ""
+            if line.cancelled && r.status != .done { note = "sweep cancelled" + (note.isEmpty ? "" : "; " + note) }
+            if let worker = r.worker, r.status == .running { note = "held by \(worker)" + (note.isEmpty ? "" : "; " + note) }
+            rows.append([String(r.id), line.sweep, r.status.rawValue, r.label,
+                         "\(r.stepsDone)/\(r.steps) (\(String(format: "%.0f", percent))%)", String(r.attempts),
+                         line.checkpointStep.map { "step \($0)" } ?? "-", note])
+        }
+        let widths = (0..<header.count - 1).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        for row in rows {
+            var text = ""
+            for c in 0..<header.count - 1 { text += row[c] + String(repeating: " ", count: widths[c] - row[c].count + 2) }
+            print(text + row[header.count - 1])
+        }
+        if lines.isEmpty { print("(no runs)") }
+    }
+}

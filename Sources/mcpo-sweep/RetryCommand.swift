@@ -1,0 +1,54 @@
+import ArgumentParser
+import ExperimentStore
+import Foundation
+
+struct RetryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Put failed runs back to pending (from scratch): one run, or every failed run with --failed.",
+        discussion: "A running scheduler (run or daemon) picks them up; otherwise run the sweep again.")
+
+    @Argument(help: "The failed run's id (see 'mcpo-sweep list --status failed').")
+    var runID: Int64?
+
+    @Flag(help: "Retry every failed run (of --sweep, or of the store).")
+    var failed = false
+
+    @Option(help: "With --failed: only this sweep's runs.")
+    var sweep: String?
+
+    @Option(help: "The experiment store.")
+    var db = "mcpo.sqlite"
+
+    func run() throws {
+        guard (runID == nil) != !failed else {
+            printError("mcpo-sweep retry: expected a run id or --failed (one of them), found \(runID == nil ? "neither" : "both")")
+            throw ExitCode(Status.badInput)
+        }
+        if sweep != nil && !failed {
+            printError("mcpo-sweep retry: --sweep goes with --failed; to retry one run give only its id")
+            throw ExitCode(Status.badInput)
+        }
+        if let id = runID {
+            let record = try StoreLookup.read(db, command: "retry") { database in try StoreLookup.run(database, id: id) }
+            guard record.status == .failed else {
+                printError("mcpo-sweep retry: \(db): \(StoreError.runNotRetryable(id: id, status: record.status))")
+                throw ExitCode(Status.badInput)
+            }
+            let retried = try Store(path: db).retry(runID: id)
+            print("run \(id) (\(retried.label)) is pending again (it failed: \(record.error ?? "no reason"))")
+            return
+        }
+        let (sweepID, failedCount) = try StoreLookup.read(db, command: "retry") { database in
+            let id = try sweep.map { try StoreLookup.sweep(database, named: $0).id }
+            return (id, try Store.fetchStatusCounts(database, sweepID: id).failed)
+        }
+        guard failedCount > 0 else {   // nothing to write: the store is not even opened for writing
+            print("no failed runs\(sweep.map { " in sweep '\($0)'" } ?? "")")
+            return
+        }
+        let retried = try Store(path: db).retryFailed(sweepID: sweepID)
+        print(retried.isEmpty ? "no failed runs\(sweep.map { " in sweep '\($0)'" } ?? "")"
+              : "\(retried.count) failed run(s) pending again: \(retried.map { String($0.id) }.joined(separator: ", "))")
+    }
+}

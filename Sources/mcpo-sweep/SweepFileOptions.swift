@@ -1,0 +1,104 @@
+import ArgumentParser
+import ExperimentStore
+import Foundation
+import Sweep
+
+/// `--new-name` / `--extend`, shared by `run` and `submit`, and storing the file with them.
+struct SweepFileOptions: ParsableArguments {
+    @Option(name: .customLong("new-name"),
+            help: "Store the file under this name (when a sweep of its name is stored with another spec).")
+    var newName: String?
+
+    @Flag(help: "Add the file's new runs (more seeds, values, environments) to the stored sweep of its name.")
+    var extend = false
+
+    /// Parses, checks and stores FILE; prints what was stored. Bad input: one line, exit 2.
+    func store(file: String, db: String, command: String) throws -> SweepLaunch.Prepared {
+        if newName != nil && extend {
+            printError("mcpo-sweep \(command): --new-name and --extend cannot be combined: pick one")
+            throw ExitCode(Status.badInput)
+        }
+        let mode: SweepLaunch.Mode = extend ? .extend : newName.map { .newName($0) } ?? .strict
+        let prepared: SweepLaunch.Prepared
+        do {
+            prepared = try SweepLaunch.prepare(file: file, dbPath: db, mode: mode)
+        } catch let error as SweepFileError {
+            printError("\(error)")
+            throw ExitCode(Status.badInput)
+        } catch let error as StoreError {
+            switch error {
+            case .sweepChanged, .cannotExtend: printError("\(file): \(db): \(error)")
+            default: printError("\(error)")
+            }
+            throw ExitCode(Status.badInput)
+        } catch where Store.isUnavailable(error) {
+            printError("\(db): the store cannot be written now (\(error)); nothing was stored, try again later")
+            throw ExitCode(Status.storeUnavailable)
+        }
+        let name = prepared.spec.name
+        switch prepared.insertion {
+        case let .inserted(_, count):
+            printError("sweep '\(name)': \(count) runs stored in \(db)")
+        case let .extended(_, added):
+            let counts = try prepared.store.statusCounts(sweepID: prepared.insertion.sweepID)
+            printError("sweep '\(name)' extended in \(db): \(added) runs added (\(counts.total) in all)")
+        case .unchanged:
+            let counts = try prepared.store.statusCounts(sweepID: prepared.insertion.sweepID)
+            printError("sweep '\(name)' already stored in \(db): \(counts.done) done, \(counts.failed) failed, "
+                + "\(counts.pending + counts.running) to run")
+        }
+        if prepared.resumed { printError("sweep '\(name)' was cancelled; storing it again resumed it") }
+        return prepared
+    }
+}
+
+/// `--checkpoint-seconds`, `--max-stalls`: how `run` and `daemon` execute runs.
+struct ExecutionOptions: ParsableArguments {
+    @Option(help: "Worker processes to keep busy (default: the number of cores).")
+    var workers: Int?
+
+    @Option(name: .customLong("checkpoint-seconds"),
+            help: "Wall time between a run's checkpoints (taken at iteration boundaries).")
+    var checkpointSeconds = Worker.defaultCheckpointSeconds
+
+    @Option(name: .customLong("max-stalls"),
+            help: "Fail a run after this many attempts in a row killed before a checkpoint.")
+    var maxStalls = 3
+
+    /// Scheduler options, or one line and exit 2 for an invalid value.
+    func schedulerOptions(db: String, command: String) throws -> Scheduler.Options {
+        let count = workers ?? ProcessInfo.processInfo.activeProcessorCount
+        guard count >= 1 else {
+            printError("mcpo-sweep \(command): --workers: expected a positive integer, found \(count)")
+            throw ExitCode(Status.badInput)
+        }
+        guard checkpointSeconds > 0, checkpointSeconds.isFinite else {
+            printError("mcpo-sweep \(command): --checkpoint-seconds: expected a number of seconds > 0, found \(checkpointSeconds)")
+            throw ExitCode(Status.badInput)
+        }
+        guard maxStalls >= 1 else {
+            printError("mcpo-sweep \(command): --max-stalls: expected a positive integer, found \(maxStalls)")
+            throw ExitCode(Status.badInput)
+        }
+        var options = Scheduler.Options(dbPath: db, workers: count, executable: executable())
+        options.checkpointSeconds = checkpointSeconds
+        options.maxStalls = maxStalls
+        return options
+    }
+
+    /// This executable, to spawn workers with.
+    func executable() -> URL {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: path)
+        }
+        return Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+    }
+}
+
+/// Notes other live schedulers of the store (two started by mistake share it safely).
+func noteOtherSchedulers(_ store: Store) {
+    let me = WorkerID.current.description
+    guard let others = try? store.liveSchedulers().filter({ $0.worker != me }), !others.isEmpty else { return }
+    let list = others.map { "\($0.kind.rawValue) \($0.worker)" }.joined(separator: ", ")
+    printError("note: also executing \(store.path): \(list); runs are shared between schedulers, none is executed twice")
+}
