@@ -355,32 +355,3 @@ func solveMiniGrid(_ env: inout MiniGridUnlock) -> StepOutcome? {
         #expect(original.snapshot() == restored.snapshot())
     }
 }
-
-/// Throughput of one environment under uniform random actions (reported, not asserted: the
-/// machine is shared).
-@Suite struct MiniGridThroughputTests {
-    @Test(arguments: [MiniGridUnlock.Task.unlock, .unlockPickup])
-    func randomStepsPerSecond(task: MiniGridUnlock.Task) {
-        let steps = 1_000_000
-        var env = MiniGridUnlock(task: task)
-        var envRng = SeededGenerator(seed: 1, stream: 1), policyRng = SeededGenerator(seed: 1, stream: 2)
-        var observation = [Float](repeating: 0, count: MiniGridUnlock.observationValues)
-        var checksum = 0.0
-        let clock = ContinuousClock()
-        let elapsed = observation.withUnsafeMutableBufferPointer { buffer in
-            let obs = buffer.baseAddress!
-            return clock.measure {
-                env.reset(using: &envRng, observation: obs)
-                for _ in 0..<steps {
-                    var action = Float(policyRng.below(7))
-                    let outcome = env.step(action: &action, observation: obs)
-                    checksum += outcome.reward + Double(obs[0])
-                    if outcome.done { env.reset(using: &envRng, observation: obs) }
-                }
-            }
-        }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        print("MiniGrid \(task): \(steps) random steps in \(seconds) s = \(Int(Double(steps) / seconds)) steps/s (checksum \(checksum))")
-        #expect(checksum > 0)
-    }
-}
