@@ -22,7 +22,7 @@ public struct BipedalWalkerState: Codable, Equatable, Sendable {
 /// angle/speed and lower-leg ground contact, then 10 lidar fractions.
 /// Every episode draws one 64-bit seed from the generator passed to `reset`; its own stream then
 /// provides the terrain and the hull's initial push.
-public final class BipedalWalker: Environment {
+public final class BipedalWalker: Environment, ReplayedEnvironment {
     public static let fps = 50.0
     public static let scale = 30.0
     public static let motorsTorque = 80.0
@@ -91,22 +91,7 @@ public final class BipedalWalker: Environment {
     /// Rebuilds an environment from its saved state by replaying its episode.
     public convenience init(restoring state: BipedalWalkerState) throws {
         self.init(hardcore: state.hardcore)
-        guard let seed = state.episodeSeed else {
-            guard state.actions.isEmpty else { throw EnvironmentError.invalidSnapshot("BipedalWalker actions without an episode") }
-            return
-        }
-        guard state.actions.count % 4 == 0 else {
-            throw EnvironmentError.invalidSnapshot("\(state.actions.count) BipedalWalker action values (not a multiple of 4)")
-        }
-        var observation = [Float](repeating: 0, count: observationSize)
-        begin(episodeSeed: seed, observation: &observation)
-        state.actions.withUnsafeBufferPointer { all in
-            var t = 0
-            while t < all.count {
-                _ = step(action: all.baseAddress! + t, observation: &observation)
-                t += 4
-            }
-        }
+        try replay(episodeSeed: state.episodeSeed, actions: state.actions)
     }
 
     public var state: BipedalWalkerState {
@@ -145,7 +130,7 @@ public final class BipedalWalker: Environment {
     }
 
     /// Builds the episode's world from `episodeSeed` and takes gymnasium's zero-action step.
-    private func begin(episodeSeed seed: UInt64, observation: UnsafeMutablePointer<Float>) {
+    func begin(episodeSeed seed: UInt64, observation: UnsafeMutablePointer<Float>) {
         episodeSeed = seed
         rng = SeededGenerator(seed: seed)
         actions.removeAll(keepingCapacity: true)

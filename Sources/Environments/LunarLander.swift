@@ -6,8 +6,7 @@ import Darwin
 #endif
 
 /// What a `LunarLander` needs to be rebuilt exactly: the seed of its episode's random stream and
-/// the actions taken since the reset. Box2D worlds cannot be serialised, but Box2D is
-/// deterministic for an identical sequence of calls, so replaying these reproduces the episode.
+/// the actions taken since the reset, replayed on restore (see `ReplayedEnvironment`).
 public struct LunarLanderState: Codable, Equatable, Sendable {
     public var continuous: Bool
     /// nil before the first reset.
@@ -21,7 +20,7 @@ public struct LunarLanderState: Codable, Equatable, Sendable {
 /// 1000-step time limit built in (truncation). Every episode draws one 64-bit seed from the
 /// generator passed to `reset`; its own stream then provides the terrain, the initial force and
 /// the two engine-dispersion draws of every step, in gymnasium's order.
-public final class LunarLander: Environment {
+public final class LunarLander: Environment, ReplayedEnvironment {
     public static let fps = 50.0
     public static let scale = 30.0
     public static let mainEnginePower = 13.0
@@ -69,23 +68,7 @@ public final class LunarLander: Environment {
     /// Rebuilds an environment from its saved state by replaying its episode.
     public convenience init(restoring state: LunarLanderState) throws {
         self.init(continuous: state.continuous)
-        guard let seed = state.episodeSeed else {
-            guard state.actions.isEmpty else { throw EnvironmentError.invalidSnapshot("LunarLander actions without an episode") }
-            return
-        }
-        let width = actionSpace.width
-        guard state.actions.count % width == 0 else {
-            throw EnvironmentError.invalidSnapshot("\(state.actions.count) LunarLander action values for width \(width)")
-        }
-        var observation = [Float](repeating: 0, count: observationSize)
-        begin(episodeSeed: seed, observation: &observation)
-        state.actions.withUnsafeBufferPointer { all in
-            var t = 0
-            while t < all.count {
-                _ = step(action: all.baseAddress! + t, observation: &observation)
-                t += width
-            }
-        }
+        try replay(episodeSeed: state.episodeSeed, actions: state.actions)
     }
 
     public var state: LunarLanderState {
@@ -134,7 +117,7 @@ public final class LunarLander: Environment {
     }
 
     /// Builds the episode's world from `episodeSeed` and takes gymnasium's no-op step.
-    private func begin(episodeSeed seed: UInt64, observation: UnsafeMutablePointer<Float>) {
+    func begin(episodeSeed seed: UInt64, observation: UnsafeMutablePointer<Float>) {
         let W = Self.worldWidth, H = Self.worldHeight, scale = Self.scale
         episodeSeed = seed
         rng = SeededGenerator(seed: seed)
