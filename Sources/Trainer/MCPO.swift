@@ -10,10 +10,21 @@ struct MCPO: Codable {
         case none, no_psi, annealed_beta, frequent_writing, uniform_writing, mean_psi, half_features
     }
 
+    /// When the conditional write (Eq. 3) is decided. `minibatch`: after every minibatch update,
+    /// as Algorithm 1 is printed (method.md §3.2). `iteration` **[choice]**: once per iteration,
+    /// after its last update (θ is then the policy about to become θold), so that M holds one
+    /// policy per iteration at most — "a wide range of past policies" — rather than the last few
+    /// minibatch steps of the current iteration.
+    enum WriteEvery: String, Codable, CaseIterable, Sendable {
+        case minibatch, iteration
+    }
+
     let betaMax: Float
     let betaMin: Float
     let ablation: Ablation
     let writeInterval: Int
+    /// nil: `minibatch` (checkpoints written before the option existed decode as that).
+    let writeEvery: WriteEvery?
     var memory: PolicyMemory
     var attention: AttentionNetwork
     /// ψold: the virtual policy of the previous minibatch step (θold before the first).
@@ -31,15 +42,18 @@ struct MCPO: Codable {
         var argmaxSlotSum = 0.0
         var dThetaPsiSum = 0.0
         var dOldPsiSum = 0.0
+        /// Minibatches that measured d(θ, ψ) (all of them, or the last with write_every: iteration).
+        var dThetaPsiCount: Int? = 0
         var writes = 0
     }
 
     enum CodingKeys: String, CodingKey {
-        case betaMax, betaMin, ablation, writeInterval, memory, attention, ψold = "psiOld", started, diagnostics
+        case betaMax, betaMin, ablation, writeInterval, writeEvery, memory, attention, ψold = "psiOld", started, diagnostics
     }
 
-    init(N: Int, betaMax: Double, betaMin: Double, ablation: Ablation, writeInterval: Int, dropout: Double,
-         parameterCount: Int, learningRate: Float, seed: UInt64) {
+    init(N: Int, betaMax: Double, betaMin: Double, ablation: Ablation, writeInterval: Int,
+         writeEvery: WriteEvery = .minibatch, dropout: Double, parameterCount: Int, learningRate: Float, seed: UInt64) {
+        self.writeEvery = writeEvery == .minibatch ? nil : writeEvery
         self.betaMax = Float(betaMax)
         self.betaMin = Float(betaMin)
         self.ablation = ablation
@@ -152,12 +166,15 @@ struct MCPO: Codable {
         switch ablation {
         case .frequent_writing: write = true
         case .uniform_writing: write = (c.update + 1) % writeInterval == 0
+        case _ where writeEvery == .iteration && !c.lastOfIteration:
+            write = false
         default:
             let out = MLP.forward(parameters: θ, input: c.observations, rows: c.rows, workspace: k.policy)
             c.net.kl(outputP: out, θP: θ, outputQ: k.outψ.pointer, θQ: k.ψ.pointer, rows: c.rows,
                      scratch: c.distributionScratch, into: k.rowKL.pointer)
             let dThetaPsi = c.meanOf(k.rowKL.pointer)
             diagnostics.dThetaPsiSum += Double(dThetaPsi)
+            diagnostics.dThetaPsiCount = (diagnostics.dThetaPsiCount ?? 0) + 1
             write = dThetaPsi > k.dOldPsi
         }
         if write {
@@ -240,7 +257,9 @@ struct MCPO: Codable {
             "d_old_psi": d.dOldPsiSum / m,
             "memory_writes": Double(d.writes),
         ]
-        if ablation != .frequent_writing && ablation != .uniform_writing { out["d_theta_psi"] = d.dThetaPsiSum / m }
+        if ablation != .frequent_writing && ablation != .uniform_writing {
+            out["d_theta_psi"] = d.dThetaPsiSum / Double(max(d.dThetaPsiCount ?? d.minibatches, 1))
+        }
         return out
     }
 

@@ -29,7 +29,8 @@ public enum MethodCatalog {
         MethodInfo(name: "MDPO", signature: "beta0", defaults: ["beta0": 0.5]),
         MethodInfo(name: "MCPO", signature: "N",
                    defaults: ["N": 10, "beta_max": 10, "beta_min": 0.01, "write_interval": 10, "dropout": 0.5],
-                   choices: ["ablation": MCPO.Ablation.allCases.map(\.rawValue)], wholeNumbers: ["N", "write_interval"]),
+                   choices: ["ablation": MCPO.Ablation.allCases.map(\.rawValue),
+                             "write_every": MCPO.WriteEvery.allCases.map(\.rawValue)], wholeNumbers: ["N", "write_interval"]),
         MethodInfo(name: "VMPO", signature: "alpha0",
                    defaults: ["alpha0": 1, "eta0": 1, "eps_eta": 0.01, "eps_alpha": 0.01, "eps_alpha_sigma": 1e-4]),
     ]
@@ -57,4 +58,9 @@ public enum MetricKey {
     public static let klOldNew = "kl_old_new"
     /// Ê over the minibatches of (ratio − 1) − log ratio, a cheap estimate of the same.
     public static let approxKLMinibatch = "approx_kl"
+    /// Gaussian policies: the fraction of the rollout's action means (per action dimension) outside
+    /// the environment's bounds, where the clipped action no longer depends on the mean, and the
+    /// mean log σ after the update. Together they show a policy drifting into the bounds.
+    public static let meanOutOfBounds = "mean_out_of_bounds"
+    public static let logStd = "log_std"
 }

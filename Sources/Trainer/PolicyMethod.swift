@@ -49,6 +49,7 @@ enum PolicyMethod: Codable, Equatable {
             self = .mcpo(MCPO(
                 N: Int(n), betaMax: try positive("beta_max"), betaMin: try positive("beta_min"),
                 ablation: MCPO.Ablation(rawValue: choice("ablation"))!, writeInterval: Int(interval),
+                writeEvery: MCPO.WriteEvery(rawValue: choice("write_every"))!,
                 dropout: dropout, parameterCount: parameterCount, learningRate: Float(config.lr), seed: config.seed))
         case "VMPO":
             self = .vmpo(VMPO(alpha0: try positive("alpha0"), learningRate: config.lr, eta0: try positive("eta0"),

@@ -127,6 +127,7 @@ public final class Trainer {
         try checkParameters()
         let kl = measureKL()
         metrics[MetricKey.klOldNew] = kl
+        metrics.merge(gaussianDiagnostics()) { _, new in new }
         method.iterationEnded(measuredKL: kl)
         iteration += 1
         stepsDone += buffer.count
@@ -153,5 +154,18 @@ public final class Trainer {
         let n = config.actors * env.observationSize
         scratch.observations.pointer.update(from: scratch.rawObservations.pointer, count: n)
         observationStatistics?.normalize(scratch.observations.pointer, rows: config.actors)
+    }
+}
+
+extension Trainer {
+    /// `mean_out_of_bounds` over the iteration's rollout and `log_std` of θ; empty for discrete actions.
+    func gaussianDiagnostics() -> [String: Double] {
+        guard case let .continuous(d, low, high) = env.actionSpace, buffer.outputSize == d else { return [:] }
+        let n = buffer.count * d, means = buffer.outputs.pointer, lo = Float(low), hi = Float(high)
+        var outside = 0
+        for i in 0..<n where means[i] < lo || means[i] > hi { outside += 1 }
+        var logStd = 0.0
+        for i in 0..<d { logStd += Double(θ[net.logStdOffset + i]) }
+        return [MetricKey.meanOutOfBounds: Double(outside) / Double(max(n, 1)), MetricKey.logStd: logStd / Double(d)]
     }
 }

@@ -204,6 +204,33 @@ func mcpoL1GradientMatchesFiniteDifferences(label: String, betaMax: Double) thro
     #expect(m.memory.writes == 2)
 }
 
+@Test func writeEveryIterationDecidesOnlyAtTheIterationsLastMinibatch() throws {
+    var config = mcpoConfig()
+    config.choices = ["write_every": "iteration"]
+    let trainer = try preparedTrainer(config)
+    // Mid-iteration minibatches never write (with ψ = θold any move of θ would qualify).
+    for _ in 0..<3 { try trainer.minibatchStep(rows: 16, sums: &emptySums) }
+    guard case .mcpo(let m) = trainer.method else { Issue.record("not MCPO"); return }
+    #expect(m.memory.writes == 1)  // θold, written at the start
+    // The last minibatch of the iteration applies the rule of Eq. 3.
+    try trainer.minibatchStep(rows: 16, last: true, sums: &emptySums)
+    guard case .mcpo(let m2) = trainer.method else { Issue.record("not MCPO"); return }
+    #expect(m2.memory.writes == 2)
+
+    // Over whole iterations: at most one write per iteration, against hundreds per minibatch.
+    var perIteration = mcpoConfig()
+    perIteration.choices = ["write_every": "iteration"]
+    let whole = try Trainer(config: perIteration)
+    let sink = MemoryMetricSink()
+    try whole.train(sink: sink)  // 3 iterations of 2 epochs × 16 minibatches
+    guard case .mcpo(let m3) = whole.method else { Issue.record("not MCPO"); return }
+    #expect(m3.memory.writes >= 2 && m3.memory.writes <= 4, "\(m3.memory.writes) writes")
+    let perMinibatch = try Trainer(config: mcpoConfig())
+    try perMinibatch.train(sink: MemoryMetricSink())
+    guard case .mcpo(let m4) = perMinibatch.method else { Issue.record("not MCPO"); return }
+    #expect(m4.memory.writes > 4, "\(m4.memory.writes) writes")
+}
+
 nonisolated(unsafe) var emptySums = Trainer.UpdateSums()
 
 @Test(arguments: ["none", "no_psi", "mean_psi", "half_features"])

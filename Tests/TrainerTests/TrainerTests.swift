@@ -132,3 +132,24 @@ func fullMinibatchLossGradientMatchesFiniteDifferences(method: String, value: Do
     }
 }
 
+
+@Test func gaussianDiagnosticsCountMeansOutsideTheActionBounds() throws {
+    let trainer = try Trainer(config: smallConfig())
+    let policy = trainer.net.policy, last = policy.layerCount - 1
+    // Output layer: zero weights, bias +5, so every mean is 5 > high = 2 (Pendulum's torque bound).
+    for i in policy.weightOffsets[last]..<policy.biasOffsets[last] { trainer.θ[i] = 0 }
+    trainer.θ[policy.biasOffsets[last]] = 5
+    trainer.θ[trainer.net.logStdOffset] = -0.75
+    trainer.collectRollout()
+    var d = trainer.gaussianDiagnostics()
+    #expect(d[MetricKey.meanOutOfBounds] == 1)
+    #expect(d[MetricKey.logStd] == -0.75)
+    trainer.θ[policy.biasOffsets[last]] = 0  // means 0: inside the bounds
+    trainer.collectRollout()
+    d = trainer.gaussianDiagnostics()
+    #expect(d[MetricKey.meanOutOfBounds] == 0)
+
+    var discrete = smallConfig()
+    discrete.env = "LunarLander"
+    #expect(try Trainer(config: discrete).gaussianDiagnostics().isEmpty)
+}
