@@ -111,7 +111,7 @@ public struct ReferenceTable: Equatable, Sendable {
 
     /// The published figure for a table cell, if any.
     public func entry(for row: Table1.Row, env: String) -> Entry? {
-        guard let value = row.value, let param = row.param else { return nil }
+        guard let value = row.value, let param = row.param, row.variant == nil else { return nil }
         return entries.first {
             $0.method.lowercased() == row.method.lowercased() && $0.param == param && $0.env == env
                 && Self.sameValue($0.value, value)

@@ -53,7 +53,7 @@ extension Table1 {
         // (visible text, styled text) per column
         var lines: [[(String, String)]] = [header.map { ($0, $0) }]
         for row in rows {
-            var line: [(String, String)] = [row.method, row.param ?? "–", Format.value(row.value)].map { ($0, $0) }
+            var line: [(String, String)] = [row.label, row.param ?? "–", Format.value(row.value)].map { ($0, $0) }
             for env in envs {
                 if let cell = cell(row, env) {
                     var text = Self.cellText(cell)
@@ -116,7 +116,7 @@ extension Table1 {
         out += "| " + header.joined(separator: " | ") + " |\n"
         out += "|" + align.joined(separator: "|") + "|\n"
         for row in rows {
-            var fields = [Self.markdownEscape(row.method), Self.markdownEscape(row.param ?? "–"), Format.value(row.value)]
+            var fields = [Self.markdownEscape(row.label), Self.markdownEscape(row.param ?? "–"), Format.value(row.value)]
             for env in envs {
                 let cell = cell(row, env)
                 if let cell {
@@ -180,7 +180,7 @@ extension Table1 {
         out += "\\begin{tabular}{\(spec)}\n\\hline\n"
         out += header.joined(separator: " & ") + " \\\\\n\\hline\n"
         for row in rows {
-            var fields = [Self.latexEscape(row.method), Self.latexEscape(row.param ?? "–"), Format.value(row.value)]
+            var fields = [Self.latexEscape(row.label), Self.latexEscape(row.param ?? "–"), Format.value(row.value)]
             for env in envs {
                 let cell = cell(row, env)
                 if let cell {
@@ -227,7 +227,7 @@ extension Table1 {
         out += "\n"
         for cell in cells {
             var fields = [
-                Self.csvField(cell.row.method), Self.csvField(cell.row.param ?? ""),
+                Self.csvField(cell.row.label), Self.csvField(cell.row.param ?? ""),
                 cell.row.value.map { Format.value($0) } ?? "", Self.csvField(cell.env),
                 Self.csvNumber(cell.mean), Self.csvNumber(cell.std), String(cell.n),
                 String(cell.bold), String(cell.underline), Self.csvNumber(cell.mark.d),
@@ -247,7 +247,8 @@ extension Table1 {
     // MARK: JSON (the contract: keys are never renamed; sorted keys, fixed number forms)
 
     /// `{"cells": [{"bold", "d", "env", "mean", "method", "n", "param", "reference"?, "std",
-    /// "underline", "value"}, ...], "rules": {...}, "sweep"}`. Numbers are exact (Swift's
+    /// "underline", "value", "variant"?}, ...], "rules": {...}, "sweep"}`; `variant` ("key=value, ...",
+    /// the run's non-default string options) only when it has some. Numbers are exact (Swift's
     /// shortest round-trip form); `d` is `null` when infinite; `param`/`value` are `null` for a
     /// run without a signature hyperparameter; `reference` is present only when known.
     func renderJSON(referenceName: String?) -> String {
@@ -265,6 +266,7 @@ extension Table1 {
                 ("underline", String(cell.underline)),
                 ("value", cell.row.value.map(Format.json) ?? "null"),
             ]
+            if let variant = cell.row.variant { members.append(("variant", Format.json(variant))) }
             if let ref = cell.reference {
                 let object = [
                     ("mean", Format.json(ref.mean)), ("n", String(ref.n)),

@@ -59,7 +59,7 @@ extension Table1 {
     {
         try store.pool.read { db in
             let rows = try GRDB.Row.fetchAll(db, sql: """
-                SELECT r.id, r.method, r.param, r.value, r.env, r.seed, r.config_hash,
+                SELECT r.id, r.method, r.param, r.value, r.env, r.seed, r.config_hash, r.config_json,
                        (SELECT m.value FROM metrics m
                          WHERE m.run_id = r.id AND m.key = ?
                          ORDER BY m.step DESC LIMIT 1) AS score
@@ -75,7 +75,8 @@ extension Table1 {
                     continue
                 }
                 scores.append(RunScore(
-                    row: Table1.Row(method: r["method"], param: r["param"], value: r["value"]),
+                    row: Table1.Row(method: r["method"], param: r["param"], value: r["value"],
+                                    variant: Table1.Row.variant(of: Self.choices(ofConfigJSON: r["config_json"]))),
                     env: r["env"], seed: r["seed"], identity: r["config_hash"], score: score))
             }
             var counts: [String: Int] = [:]
@@ -96,5 +97,12 @@ extension Table1 {
         let (scores, unscored, counts) = try runScores(sweepID: sweep.id, in: store)
         guard !scores.isEmpty else { throw ReportError.emptySweep(name: sweep.name, counts: counts) }
         return (Table1(sweep: sweep.name, scores: scores, reference: reference), unscored)
+    }
+
+    /// The string options of a stored run config (`"choices"`; empty when absent or unreadable).
+    static func choices(ofConfigJSON json: String) -> [String: String] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+              let choices = object["choices"] as? [String: String] else { return [:] }
+        return choices
     }
 }

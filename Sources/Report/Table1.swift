@@ -2,15 +2,30 @@
 /// each cell the mean ± sample std of the runs' scores over seeds.
 public struct Table1: Equatable, Sendable {
     /// One row of the table: a method with one value of its signature hyperparameter.
+    /// Runs that differ in a string option (MCPO's `ablation`, MDPO's `schedule`, ...) are
+    /// different rows: `variant` lists the options that differ from their defaults.
     public struct Row: Hashable, Sendable {
         public var method: String
         public var param: String?
         public var value: Double?
+        /// "key=value" of the run's non-default options, sorted by key and joined by ", "; nil
+        /// when it has none.
+        public var variant: String?
 
-        public init(method: String, param: String?, value: Double?) {
+        public init(method: String, param: String?, value: Double?, variant: String? = nil) {
             self.method = method
             self.param = param
             self.value = value
+            self.variant = variant
+        }
+
+        /// The method column: the method, then its variant in parentheses.
+        public var label: String { variant.map { "\(method) (\($0))" } ?? method }
+
+        /// The variant of a run's options (`config.choices`).
+        public static func variant(of choices: [String: String]) -> String? {
+            choices.isEmpty ? nil : choices.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                .joined(separator: ", ")
         }
     }
 
@@ -130,7 +145,9 @@ public enum Ordering {
         case let (x?, y?) where x != y: return x < y
         case (nil, _?): return true
         case (_?, nil): return false
-        default: return (a.param ?? "") < (b.param ?? "")
+        default:
+            if a.param != b.param { return (a.param ?? "") < (b.param ?? "") }
+            return (a.variant ?? "") < (b.variant ?? "")
         }
     }
 }

@@ -33,6 +33,8 @@ struct MinibatchContext {
     /// Index of this policy update in the run (0-based) and the run's total number of updates.
     let update: Int
     let totalUpdates: Int
+    /// Policy updates per iteration (K epochs × minibatches per epoch).
+    let updatesPerIteration: Int
     /// True for the last minibatch of the iteration's last epoch (θold is replaced after it).
     var lastOfIteration = false
 

@@ -37,7 +37,8 @@ enum PolicyMethod: Codable, Equatable {
         case "KLFixed": self = .klFixed(KLPenalty(beta: try positive("beta"), targetKL: nil))
         case "KLAdaptive":
             self = .klAdaptive(KLPenalty(beta: try positive("beta_init"), targetKL: try positive("d_targ")))
-        case "MDPO": self = .mdpo(MDPO(beta0: try positive("beta0")))
+        case "MDPO":
+            self = .mdpo(MDPO(beta0: try positive("beta0"), schedule: MDPO.Schedule(rawValue: choice("schedule"))!))
         case "MCPO":
             let n = try positive("N")
             guard n == n.rounded() else { throw TrainerError.invalidConfig("MCPO.N must be a whole number, found \(n)") }

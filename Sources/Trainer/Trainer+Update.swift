@@ -136,7 +136,8 @@ extension Trainer {
             advantages: s.mbAdvantages.pointer, returns: s.mbReturns.pointer,
             values: UnsafePointer(v), oldValues: s.mbOldValues.pointer, dOutput: dOut, gradient: g,
             rowScratchA: s.mbRowScratch.pointer, rowScratchB: s.mbDLogProbs.pointer,
-            distributionScratch: s.distribution.pointer, update: updatesDone, totalUpdates: totalUpdates)
+            distributionScratch: s.distribution.pointer, update: updatesDone, totalUpdates: totalUpdates,
+            updatesPerIteration: updatesPerIteration)
         let stats = method.policyLoss(context)
         let entropy = net.meanEntropy(output: out, θ: p, rows: rows, scratch: s.distribution.pointer,
                                       perRow: s.mbPerRow.pointer)

@@ -25,6 +25,7 @@ public final class Trainer {
     /// Policy updates (minibatch steps) done so far, and how many the whole run will do.
     public internal(set) var updatesDone = 0
     let totalUpdates: Int
+    let updatesPerIteration: Int
 
     let buffer: RolloutBuffer
     let scratch: Scratch
@@ -59,7 +60,8 @@ public final class Trainer {
         self.config = config
         let samples = config.horizon * config.actors
         let iterations = (config.steps + samples - 1) / samples
-        totalUpdates = iterations * config.epochs * ((samples + config.minibatchSize - 1) / config.minibatchSize)
+        updatesPerIteration = config.epochs * ((samples + config.minibatchSize - 1) / config.minibatchSize)
+        totalUpdates = iterations * updatesPerIteration
         BLAS.useSingleThread()
 
         env = try state.map { try VectorEnv(snapshot: $0.environment) }

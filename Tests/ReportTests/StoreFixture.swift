@@ -32,18 +32,19 @@ final class StoreFixture {
     /// Inserts a run with its `score` metric at each (step, value); returns its id.
     @discardableResult
     func run(sweep: Int64, method: String, param: String?, value: Double?, env: String, seed: Int,
-             status: String = "done", scores: [(step: Int, value: Double)], extra: [String: Double] = [:]) throws -> Int64 {
+             status: String = "done", scores: [(step: Int, value: Double)], extra: [String: Double] = [:],
+             configJSON: String = "{}") throws -> Int64 {
         try store.pool.write { db in
-            let hash = "\(method)|\(param ?? "")|\(value.map { "\($0)" } ?? "")|\(env)|\(seed)"
+            let hash = "\(method)|\(param ?? "")|\(value.map { "\($0)" } ?? "")|\(env)|\(seed)|\(configJSON)"
             let running = status == "running"
             let finished = status == "done" || status == "failed"
             try db.execute(
                 sql: """
                     INSERT INTO runs (sweep_id, config_json, config_hash, method, param, value, env, seed, steps,
                                       status, worker, lease_expires_at, created_at, started_at, finished_at, error)
-                    VALUES (?, '{}', ?, ?, ?, ?, ?, ?, 1000000, ?, ?, ?, '2025-01-01T00:00:00Z', ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1000000, ?, ?, ?, '2025-01-01T00:00:00Z', ?, ?, ?)
                     """,
-                arguments: [sweep, hash, method, param, value, env, seed, status,
+                arguments: [sweep, configJSON, hash, method, param, value, env, seed, status,
                             running ? "host:1" : nil, running ? 1e12 : nil,
                             status == "pending" ? nil : "2025-01-01T00:00:01Z",
                             finished ? "2025-01-01T01:00:00Z" : nil,

@@ -42,6 +42,35 @@ import Testing
         #expect(try #require(t.cell(mcpo5, "LunarLander")).bold)
     }
 
+    @Test func runsThatDifferInAStringOptionAreSeparateRows() throws {
+        let f = try StoreFixture()
+        let sweep = try f.sweep("ablation", createdAt: "2025-01-01T00:00:00Z")
+        let plain = #"{"method":"MCPO","params":{"N":10}}"#
+        let noPsi = #"{"method":"MCPO","params":{"N":10},"choices":{"ablation":"no_psi"}}"#
+        let two = #"{"method":"MCPO","params":{"N":10},"choices":{"write_every":"iteration","ablation":"mean_psi"}}"#
+        for seed in 0..<2 {
+            try f.run(sweep: sweep, method: "MCPO", param: "N", value: 10, env: "Pendulum", seed: seed,
+                      scores: [(1000, -150 - Double(seed))], configJSON: plain)
+            try f.run(sweep: sweep, method: "MCPO", param: "N", value: 10, env: "Pendulum", seed: seed,
+                      scores: [(1000, -300 - Double(seed))], configJSON: noPsi)
+            try f.run(sweep: sweep, method: "MCPO", param: "N", value: 10, env: "Pendulum", seed: seed,
+                      scores: [(1000, -500)], configJSON: two)
+        }
+        let t = try load(f)
+        let rows = [nil, "ablation=mean_psi, write_every=iteration", "ablation=no_psi"]
+            .map { Table1.Row(method: "MCPO", param: "N", value: 10, variant: $0) }
+        #expect(t.rows == rows)
+        #expect(t.cell(rows[0], "Pendulum")?.scores == [-150, -151])
+        #expect(t.cell(rows[2], "Pendulum")?.scores == [-300, -301])
+        #expect(rows[2].label == "MCPO (ablation=no_psi)")
+        let reference = try ReferenceTable(csv: "method,param,value,env,mean,std,n,steps\nMCPO,N,10,Pendulum,-146.88,3.78,5,1000000\n", source: "ref.csv")
+        #expect(reference.entry(for: rows[0], env: "Pendulum") != nil)
+        #expect(reference.entry(for: rows[2], env: "Pendulum") == nil)  // the paper's cell is the plain method's
+        let json = t.render(.json)
+        #expect(json.contains(#""value": 10.0, "variant": "ablation=no_psi"}"#))
+        #expect(json.components(separatedBy: "variant").count == 3)  // the plain row has none
+    }
+
     @Test func doneRunWithoutScoreIsReportedNotCounted() throws {
         let f = try StoreFixture()
         let s = try f.sweep("x", createdAt: "2025-01-01T00:00:00Z")

@@ -16,9 +16,25 @@ import Testing
 
 @Test func mdpoAnnealsBetaLinearlyToZero() {
     let m = MDPO(beta0: 2)
-    #expect(m.beta(update: 0, totalUpdates: 100) == 2)
-    #expect(m.beta(update: 25, totalUpdates: 100) == 1.5)
-    #expect(m.beta(update: 100, totalUpdates: 100) == 0)
+    #expect(m.beta(update: 0, totalUpdates: 100, updatesPerIteration: 10) == 2)
+    #expect(m.beta(update: 25, totalUpdates: 100, updatesPerIteration: 10) == 1.5)
+    #expect(m.beta(update: 100, totalUpdates: 100, updatesPerIteration: 10) == 0)
+}
+
+@Test func mdpoOriginalScheduleGrowsAsOneOverTk() throws {
+    // K = 4 iterations of 10 updates: t_k = 1, 3/4, 1/2, 1/4, constant within an iteration.
+    let m = MDPO(beta0: 2, schedule: .original)
+    let betas = [0, 9, 10, 25, 39].map { m.beta(update: $0, totalUpdates: 40, updatesPerIteration: 10) }
+    #expect(betas == [2, 2, 2 / 0.75, 4, 8])
+    // Through the catalog and a trainer: the coefficient recorded per iteration follows β0/t_k.
+    var config = smallConfig()  // 3 iterations
+    config.method = "MDPO"
+    config.params = ["beta0": 1]
+    config.choices = ["schedule": "original"]
+    let sink = MemoryMetricSink()
+    try Trainer(config: config).train(sink: sink)
+    let recorded = sink.rows.map { $0.metrics["beta"]! }
+    #expect(zip(recorded, [1, 1.5, 3]).allSatisfy { abs($0 - $1) < 1e-6 }, "\(recorded)")
 }
 
 @Test func trainerCountsUpdatesAgainstTheRunTotal() throws {

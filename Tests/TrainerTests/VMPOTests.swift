@@ -139,7 +139,7 @@ private struct Batch {
             output: out.pointer, logProb: logProb.pointer, oldOutput: oldOut.pointer, oldLogProb: oldLogProb.pointer,
             advantages: adv.pointer, returns: unused.pointer, values: unused.pointer, oldValues: unused.pointer,
             dOutput: dOut.pointer, gradient: grad.pointer, rowScratchA: a.pointer, rowScratchB: b.pointer,
-            distributionScratch: scratch.pointer, update: 0, totalUpdates: 1)
+            distributionScratch: scratch.pointer, update: 0, totalUpdates: 1, updatesPerIteration: 1)
         let e = m.evaluate(c)
         return (e, dOut.array, grad.array, logProb.array)
     }
