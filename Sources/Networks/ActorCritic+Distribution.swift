@@ -11,7 +11,13 @@ extension ActorCritic {
     ) {
         switch head {
         case let .gaussian(d):
-            DiagGaussian.logProb(mean: output, logStd: θ + logStdOffset, actions: actions, rows: rows, dim: d, into: out)
+            if let bounds = clippedLikelihood {
+                DiagGaussian.logProb(mean: output, logStd: θ + logStdOffset, actions: actions, rows: rows, dim: d,
+                                     bounds: bounds, into: out)
+            } else {
+                DiagGaussian.logProb(mean: output, logStd: θ + logStdOffset, actions: actions, rows: rows, dim: d,
+                                     into: out)
+            }
         case let .categorical(n):
             Categorical.logProb(logits: output, actions: actions, rows: rows, n: n, scratch: scratch, into: out)
         }
@@ -25,8 +31,14 @@ extension ActorCritic {
     ) {
         switch head {
         case let .gaussian(d):
-            DiagGaussian.logProbBackward(mean: output, logStd: θ + logStdOffset, actions: actions, rows: rows, dim: d,
-                                         scale: scale, dMean: dOutput, dLogStd: gradient + logStdOffset)
+            if let bounds = clippedLikelihood {
+                DiagGaussian.logProbBackward(mean: output, logStd: θ + logStdOffset, actions: actions, rows: rows,
+                                             dim: d, bounds: bounds, scale: scale, dMean: dOutput,
+                                             dLogStd: gradient + logStdOffset)
+            } else {
+                DiagGaussian.logProbBackward(mean: output, logStd: θ + logStdOffset, actions: actions, rows: rows,
+                                             dim: d, scale: scale, dMean: dOutput, dLogStd: gradient + logStdOffset)
+            }
         case let .categorical(n):
             Categorical.logProbBackward(logits: output, actions: actions, rows: rows, n: n, scale: scale,
                                         scratch: scratch, dLogits: dOutput)

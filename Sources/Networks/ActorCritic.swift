@@ -22,6 +22,9 @@ public struct ActorCritic: Codable, Hashable, Sendable {
     public let logStdOffset: Int
     public let value: MLPLayout
     public let parameterCount: Int
+    /// Gaussian head only: when set, log π is the likelihood of the action clipped to these
+    /// bounds (`DiagGaussian+Clipped`); nil: the density of the raw sample (the default).
+    public var clippedLikelihood: DiagGaussian.Bounds?
 
     public init(observationSize: Int, head: Head, hidden: [Int] = [64, 64]) {
         self.observationSize = observationSize

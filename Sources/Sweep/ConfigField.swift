@@ -29,6 +29,7 @@ public struct ConfigField: Sendable {
         real("max_grad_norm", "a number > 0", { $0 > 0 }) { $0.maxGradNorm = $1 },
         flag("normalize_observations") { $0.normalizeObservations = $1 },
         flag("scale_rewards") { $0.scaleRewards = $1 },
+        flag("clipped_action_likelihood") { $0.clippedActionLikelihood = $1 },
     ]
 
     public static let keys: [String] = all.map(\.key)

@@ -71,7 +71,11 @@ public final class Trainer {
         case let .continuous(dimension, _, _): head = .gaussian(dimension: dimension)
         case let .discrete(count): head = .categorical(count: count)
         }
-        net = ActorCritic(observationSize: env.observationSize, head: head)
+        var net = ActorCritic(observationSize: env.observationSize, head: head)
+        if config.clippedActionLikelihood, case let .continuous(_, low, high) = env.actionSpace {
+            net.clippedLikelihood = DiagGaussian.Bounds(low: Float(low), high: Float(high))
+        }
+        self.net = net
         method = try state?.method ?? PolicyMethod(config: config, parameterCount: net.parameterCount)
         θ = FloatBuffer(count: net.parameterCount)
         θold = FloatBuffer(count: net.parameterCount)

@@ -17,6 +17,10 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public var maxGradNorm: Double = 0.5
     public var normalizeObservations: Bool = true
     public var scaleRewards: Bool = true
+    /// Continuous actions: log π of the action as the environment clips it (clipped action policy
+    /// gradient) instead of the Gaussian density of the raw sample. Off by default (method.md §1
+    /// and the PPO implementations the paper follows); no effect on discrete actions.
+    public var clippedActionLikelihood: Bool = false
     /// The method's own hyperparameters, e.g. ["clip": 0.2] for PPO.
     public var params: [String: Double] = [:]
     /// The method's string options, e.g. ["ablation": "no_psi"] for MCPO (omitted from JSON when empty).
@@ -37,6 +41,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         case maxGradNorm = "max_grad_norm"
         case normalizeObservations = "normalize_observations"
         case scaleRewards = "scale_rewards"
+        case clippedActionLikelihood = "clipped_action_likelihood"
         case params, choices
     }
 
@@ -58,6 +63,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         try c.encode(maxGradNorm, forKey: .maxGradNorm)
         try c.encode(normalizeObservations, forKey: .normalizeObservations)
         try c.encode(scaleRewards, forKey: .scaleRewards)
+        if clippedActionLikelihood { try c.encode(true, forKey: .clippedActionLikelihood) }  // absent = off: older hashes hold
         try c.encode(params, forKey: .params)
         if !choices.isEmpty { try c.encode(choices, forKey: .choices) }
     }
@@ -80,6 +86,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         maxGradNorm = try c.decodeIfPresent(Double.self, forKey: .maxGradNorm) ?? maxGradNorm
         normalizeObservations = try c.decodeIfPresent(Bool.self, forKey: .normalizeObservations) ?? normalizeObservations
         scaleRewards = try c.decodeIfPresent(Bool.self, forKey: .scaleRewards) ?? scaleRewards
+        clippedActionLikelihood = try c.decodeIfPresent(Bool.self, forKey: .clippedActionLikelihood) ?? false
         params = try c.decodeIfPresent([String: Double].self, forKey: .params) ?? [:]
         choices = try c.decodeIfPresent([String: String].self, forKey: .choices) ?? [:]
     }

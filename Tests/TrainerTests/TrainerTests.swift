@@ -153,3 +153,35 @@ func fullMinibatchLossGradientMatchesFiniteDifferences(method: String, value: Do
     discrete.env = "LunarLander"
     #expect(try Trainer(config: discrete).gaussianDiagnostics().isEmpty)
 }
+
+@Test func clippedActionLikelihoodIsAnOptInThatResumesExactly() throws {
+    // Off by default and absent from the stored config (so older run hashes hold).
+    let plain = smallConfig()
+    #expect(try Trainer(config: plain).net.clippedLikelihood == nil)
+    #expect(!String(decoding: try JSONEncoder().encode(plain), as: UTF8.self).contains("clipped_action_likelihood"))
+
+    var config = smallConfig()
+    config.clippedActionLikelihood = true
+    let json = try JSONEncoder().encode(config)
+    #expect(try JSONDecoder().decode(TrainingConfig.self, from: json).clippedActionLikelihood)
+    let trainer = try Trainer(config: config)
+    #expect(trainer.net.clippedLikelihood == DiagGaussian.Bounds(low: -2, high: 2))  // Pendulum's torque
+
+    // The rollout's log π is the clipped one: an action sampled past a bound has the tail's mass.
+    trainer.collectRollout()
+    let b = trainer.buffer
+    var checked = 0
+    for k in 0..<b.count where abs(b.actions[k]) > 2 {
+        let μ = Double(b.outputs[k]), σ = exp(Double(trainer.θ[trainer.net.logStdOffset]))
+        let tail = b.actions[k] > 0 ? (μ - 2) / σ : (-2 - μ) / σ
+        #expect(abs(Double(b.logProbs[k]) - log(0.5 * erfc(-tail / 2.0.squareRoot()))) < 1e-4)
+        checked += 1
+    }
+    #expect(checked > 0)  // σ = 1 at the start: about 5 % of the samples fall past ±2
+
+    let run = try ResumeComparison(config)
+    #expect(run.sameMetrics && run.sameParameters)
+    var discrete = config
+    discrete.env = "LunarLander"
+    #expect(try Trainer(config: discrete).net.clippedLikelihood == nil)  // no effect on discrete actions
+}
