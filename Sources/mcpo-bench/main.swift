@@ -39,6 +39,9 @@ struct TrainBench: ParsableCommand {
     @Option(help: "Seed.")
     var seed: UInt64 = 0
 
+    @Flag(help: "Continuous actions: the likelihood of the clipped action (the sweep key clipped_action_likelihood).")
+    var clippedActionLikelihood = false
+
     @Flag(help: "Print {\"method\", \"env\", \"steps_per_s\"} as JSON.")
     var json = false
 
@@ -59,6 +62,7 @@ struct TrainBench: ParsableCommand {
         }
         if let memorySize { config.params["N"] = Double(memorySize) }
         config.actors = actors
+        config.clippedActionLikelihood = clippedActionLikelihood
         let trainer: Trainer
         do { trainer = try Trainer(config: config) } catch { throw ValidationError("\(error)") }
         let sink = MemoryMetricSink()
