@@ -28,7 +28,7 @@ struct MCPO: Codable {
     var memory: PolicyMemory
     var attention: AttentionNetwork
     /// ψold: the virtual policy of the previous minibatch step (θold before the first).
-    let ψold: FloatBuffer
+    private(set) var ψold: FloatBuffer
     private(set) var started = false
     var diagnostics = Diagnostics()
     /// Buffers reused every minibatch; rebuilt on demand, never persisted.
@@ -42,8 +42,6 @@ struct MCPO: Codable {
         var argmaxSlotSum = 0.0
         var dThetaPsiSum = 0.0
         var dOldPsiSum = 0.0
-        /// Minibatches that measured d(θ, ψ) (all of them, or the last with write_every: iteration).
-        var dThetaPsiCount: Int? = 0
         var writes = 0
     }
 
@@ -174,14 +172,13 @@ struct MCPO: Codable {
                      scratch: c.distributionScratch, into: k.rowKL.pointer)
             let dThetaPsi = c.meanOf(k.rowKL.pointer)
             diagnostics.dThetaPsiSum += Double(dThetaPsi)
-            diagnostics.dThetaPsiCount = (diagnostics.dThetaPsiCount ?? 0) + 1
             write = dThetaPsi > k.dOldPsi
         }
         if write {
             memory.push(θ)
             diagnostics.writes += 1
         }
-        ψold.copy(from: k.ψ)
+        swap(&ψold, &k.ψ)  // ψold ← ψ without a copy: the next combine overwrites all of k.ψ
     }
 
     // MARK: pieces
@@ -258,7 +255,8 @@ struct MCPO: Codable {
             "memory_writes": Double(d.writes),
         ]
         if ablation != .frequent_writing && ablation != .uniform_writing {
-            out["d_theta_psi"] = d.dThetaPsiSum / Double(max(d.dThetaPsiCount ?? d.minibatches, 1))
+            // Measured on every minibatch, or on the iteration's last one with write_every: iteration.
+            out["d_theta_psi"] = d.dThetaPsiSum / (writeEvery == .iteration ? 1 : m)
         }
         return out
     }
@@ -269,7 +267,7 @@ struct MCPO: Codable {
         let policy: MLPWorkspace
         let value: MLPWorkspace
         let pass: AttentionNetwork.Pass
-        let ψ: FloatBuffer
+        var ψ: FloatBuffer
         let gradψ: FloatBuffer
         let physical: FloatBuffer
         let dw: FloatBuffer

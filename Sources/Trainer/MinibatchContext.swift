@@ -35,8 +35,8 @@ struct MinibatchContext {
     let totalUpdates: Int
     /// Policy updates per iteration (K epochs × minibatches per epoch).
     let updatesPerIteration: Int
-    /// True for the last minibatch of the iteration's last epoch (θold is replaced after it).
-    var lastOfIteration = false
+    /// True for the last update of its iteration (θold is replaced after it).
+    var lastOfIteration: Bool { (update + 1) % updatesPerIteration == 0 }
 
     /// Adds `coefficient`·∂Ê[KL(π_θold ‖ π_θ)]/∂θ and returns Ê[KL(π_θold ‖ π_θ)].
     func addOldToNewKL(coefficient: Float) -> Float {

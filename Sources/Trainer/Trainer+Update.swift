@@ -9,14 +9,14 @@ extension Trainer {
     func update() throws -> [String: Double] {
         let n = buffer.count, bSize = config.minibatchSize
         var sums = UpdateSums()
-        for epoch in 0..<config.epochs {
+        for _ in 0..<config.epochs {
             shufflePermutation()
             var start = 0
             while start < n {
                 if shouldAbandon() { throw TrainerError.interrupted(step: stepsDone) }
                 let rows = min(bSize, n - start)
                 gatherMinibatch(from: start, rows: rows)
-                try minibatchStep(rows: rows, last: epoch == config.epochs - 1 && start + rows >= n, sums: &sums)
+                try minibatchStep(rows: rows, sums: &sums)
                 start += rows
             }
         }
@@ -81,9 +81,8 @@ extension Trainer {
     }
 
     /// One optimiser step on the gathered minibatch.
-    func minibatchStep(rows: Int, last: Bool = false, sums: inout UpdateSums) throws {
-        var losses = minibatchLossAndGradient(rows: rows)
-        losses.context.lastOfIteration = last
+    func minibatchStep(rows: Int, sums: inout UpdateSums) throws {
+        let losses = minibatchLossAndGradient(rows: rows)
         guard losses.policy.loss.isFinite, losses.value.isFinite, losses.entropy.isFinite else {
             let what = !losses.policy.loss.isFinite ? "policy loss" : !losses.value.isFinite ? "value loss" : "entropy"
             throw TrainerError.diverged(step: stepsDone, what: what)
