@@ -44,44 +44,11 @@ import Testing
     /// VectorEnv and continue: every observation, reward, flag and final observation is identical.
     @Test func vectorSnapshotRestoreContinuesIdentically() throws {
         for name in ["BipedalWalker", "BipedalWalkerHardcore"] {
-            let env = try VectorEnv(name: name, count: 4, seed: 99)
-            let b = StepBuffers(env)
             var policy = SeededGenerator(seed: 7)
-            func fill() {
-                for k in 0..<b.actions.count { b.actions[k] = Float(policy.uniform(-1, 1)) }
+            try expectSnapshotRestoreContinuesIdentically(try VectorEnv(name: name, count: 4, seed: 99),
+                                                          before: 400, after: 1000) { actions in
+                for k in 0..<actions.count { actions[k] = Float(policy.uniform(-1, 1)) }
             }
-            b.reset(env)
-            var ends = 0
-            for _ in 0..<400 {
-                fill()
-                b.step(env)
-                ends += zip(b.terminated, b.truncated).filter { $0 || $1 }.count
-            }
-            #expect(ends > 0)  // auto-resets happened before the snapshot
-            let data = try JSONEncoder().encode(env.snapshot())
-            let snapshot = try JSONDecoder().decode(VectorEnvSnapshot.self, from: data)
-            #expect(snapshot == env.snapshot())
-            let restored = try VectorEnv(snapshot: snapshot)
-            let r = StepBuffers(restored)
-            restored.currentObservations(into: &r.observations)
-            #expect(r.observations == b.observations)
-            var laterEnds = 0
-            for _ in 0..<1000 {
-                fill()
-                r.actions = b.actions
-                b.step(env)
-                r.step(restored)
-                #expect(r.observations == b.observations)
-                #expect(r.rewards == b.rewards)
-                #expect(r.terminated == b.terminated)
-                #expect(r.truncated == b.truncated)
-                for i in 0..<env.count where b.terminated[i] || b.truncated[i] {
-                    #expect(r.row(r.finals, i) == b.row(b.finals, i))
-                    laterEnds += 1
-                }
-            }
-            #expect(laterEnds > 0)
-            #expect(restored.snapshot() == env.snapshot())
         }
     }
 }
