@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Trainer", dependencies: ["Networks", "Environments", "LinearAlgebra", "BinaryCoding"], swiftSettings: fast),
         .target(name: "ExperimentStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Sweep", dependencies: [
-            "ExperimentStore", "Trainer", "Environments",
+            "ExperimentStore", "Trainer", "Environments", "LinearAlgebra",
             .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

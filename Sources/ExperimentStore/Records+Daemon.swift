@@ -21,10 +21,13 @@ public struct Checkpoint: Sendable, Equatable {
     public var step: Int
     public var format: Int
     public var state: Data
-    public init(step: Int, format: Int, state: Data) {
+    /// The platform of the attempt that wrote it (nil: unknown, written before migration 003).
+    public var platform: Platform?
+    public init(step: Int, format: Int, state: Data, platform: Platform? = nil) {
         self.step = step
         self.format = format
         self.state = state
+        self.platform = platform
     }
 }
 
@@ -45,6 +48,8 @@ public struct RunEvent: Codable, Sendable, Equatable, FetchableRecord {
         case checkpointDiscarded = "checkpoint_discarded"
         case stopped, released, reclaimed, done, failed, retried
         case storeError = "store_error"
+        /// Resumed from a checkpoint written on another BLAS kernel or CPU (migration 003).
+        case platformChanged = "platform_changed"
     }
 
     public var id: Int64

@@ -8,10 +8,11 @@ extension Store {
     /// written): inserts `metrics` (the iterations since the last checkpoint, all at steps ≤
     /// `step`), sets steps_done = `step`, renews the lease, resets the run's stalls, and replaces
     /// its checkpoint with `state`. With `release`, the run then goes back to pending (the
-    /// holder stops, for `reason`). Throws `nonFiniteMetric` (writing nothing) for NaN or infinity.
+    /// holder stops, for `reason`). `platform` is the writer's (see `Platform`). Throws
+    /// `nonFiniteMetric` (writing nothing) for NaN or infinity.
     public func saveCheckpoint(runID: Int64, worker: WorkerID, step: Int, state: Data, format: Int,
                                metrics: [MetricRow], leaseSeconds: Double, release: Bool = false,
-                               reason: String? = nil, now: Double = Store.unixNow()) throws {
+                               reason: String? = nil, platform: Platform? = nil, now: Double = Store.unixNow()) throws {
         try Store.checkFinite(runID: runID, metrics)
         let checksum = Checksum.hex(state)
         try pool.write { db in
@@ -19,10 +20,12 @@ extension Store {
                                  set: "steps_done = ?, lease_expires_at = ?, stalls = 0", [step, now + leaseSeconds])
             try Store.insert(db, runID: runID, metrics)
             try db.execute(sql: """
-                INSERT INTO checkpoints (run_id, step, format, checksum, state, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO checkpoints (run_id, step, format, checksum, state, created_at, blas_kernel, cpu)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (run_id) DO UPDATE SET step = excluded.step, format = excluded.format,
-                    checksum = excluded.checksum, state = excluded.state, created_at = excluded.created_at
-                """, arguments: [runID, step, format, checksum, state, Store.timestamp(now)])
+                    checksum = excluded.checksum, state = excluded.state, created_at = excluded.created_at,
+                    blas_kernel = excluded.blas_kernel, cpu = excluded.cpu
+                """, arguments: [runID, step, format, checksum, state, Store.timestamp(now), platform?.blasKernel, platform?.cpu])
             if release {
                 try db.execute(sql: "UPDATE runs SET status = 'pending', worker = NULL, lease_expires_at = NULL WHERE id = ?",
                                arguments: [runID])
@@ -38,14 +41,16 @@ extension Store {
     /// when they do not match); nil when it has none.
     public func checkpoint(runID: Int64) throws -> Checkpoint? {
         try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT step, format, checksum, state FROM checkpoints WHERE run_id = ?",
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE run_id = ?",
                                              arguments: [runID]) else { return nil }
             let state: Data = row["state"]
             let stored: String = row["checksum"]
             guard Checksum.hex(state) == stored else {
                 throw StoreError.corruptCheckpoint(runID: runID, reason: "checksum \(Checksum.hex(state)) ≠ stored \(stored)")
             }
-            return Checkpoint(step: row["step"], format: row["format"], state: state)
+            let kernel: String? = row["blas_kernel"], cpu: String? = row["cpu"]
+            let platform = kernel.flatMap { kernel in cpu.map { Platform(blasKernel: kernel, cpu: $0) } }
+            return Checkpoint(step: row["step"], format: row["format"], state: state, platform: platform)
         }
     }
 

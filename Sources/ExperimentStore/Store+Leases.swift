@@ -144,6 +144,15 @@ extension Store {
         }
     }
 
+    /// Throws `leaseLost` (or `noSuchRun`) unless `worker` holds the running run.
+    static func requireHeld(_ db: Database, runID: Int64, worker: WorkerID) throws {
+        let holder = try Row.fetchOne(db, sql: "SELECT status, worker FROM runs WHERE id = ?", arguments: [runID])
+        guard let holder else { throw StoreError.noSuchRun(id: runID) }
+        guard holder["status"] == RunStatus.running.rawValue, holder["worker"] == worker.description else {
+            throw StoreError.leaseLost(runID: runID, worker: worker.description)
+        }
+    }
+
     /// Appends a `run_events` row about `run` (at its current attempt and steps_done).
     static func logEvent(_ db: Database, run: RunRecord, _ kind: RunEvent.Kind, worker: WorkerID?, now: Double,
                          _ message: String) throws {

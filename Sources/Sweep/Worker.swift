@@ -1,5 +1,6 @@
 import ExperimentStore
 import Foundation
+import LinearAlgebra
 import Trainer
 
 /// Executes one run in this process (`mcpo-sweep worker --db PATH --run ID`): takes the run
@@ -48,6 +49,10 @@ public enum Worker {
         public init() {}
     }
 
+    /// This process's numeric platform (BLAS kernel and CPU), recorded with each attempt and
+    /// each checkpoint.
+    public static var platform: Platform { Platform(blasKernel: NumericPlatform.blasKernel, cpu: NumericPlatform.cpu) }
+
     public static let defaultLeaseSeconds = 60.0
     public static let defaultCheckpointSeconds = 5.0
 
@@ -77,6 +82,7 @@ public enum Worker {
                 log("run \(runID) is \(current.status.rawValue); nothing to do")
                 return .notClaimable
             }
+            try store.recordAttempt(runID: runID, worker: me, platform: platform)
         } catch let error as StoreError {
             switch error {
             case .leaseLost, .runNotClaimable, .noSuchRun:
@@ -210,6 +216,11 @@ final class RunExecution {
             let trainer = try Trainer(state: state)
             savedStep = checkpoint.step
             try store.noteResumed(runID: run.id, worker: worker, step: checkpoint.step, bytes: checkpoint.state.count)
+            let here = Worker.platform
+            if let there = checkpoint.platform, there != here {
+                try store.notePlatformChanged(runID: run.id, worker: worker, step: checkpoint.step, from: there, to: here)
+                log("run \(run.id): warning: \(Store.platformChangeMessage(step: checkpoint.step, from: there, to: here))")
+            }
             return trainer
         } catch let error as TrainerError {
             try discard("\(error)")
@@ -232,7 +243,8 @@ final class RunExecution {
         let data = try trainer.state().checkpointData()
         try store.saveCheckpoint(runID: run.id, worker: worker, step: trainer.stepsDone, state: data,
                                  format: TrainingState.checkpointFormat, metrics: pending.rows,
-                                 leaseSeconds: options.leaseSeconds, release: release, reason: reason)
+                                 leaseSeconds: options.leaseSeconds, release: release, reason: reason,
+                                 platform: Worker.platform)
         pending.removeAll()
         savedStep = trainer.stepsDone
         lastSave = Date().timeIntervalSince1970

@@ -92,8 +92,12 @@ import Trainer
         }
         #expect(duplicates == 0)
 
-        // Every run's metrics, row for row and bit for bit, against an uninterrupted run.
+        // Every run's metrics, row for row and bit for bit, against an uninterrupted run in this
+        // process: bit-identity holds on one BLAS kernel, which every attempt ran.
         for run in runs {
+            #expect(try store.attempts(runID: run.id).allSatisfy { $0.platform == Worker.platform },
+                    "run \(run.id) ran on another platform than this process (\(Worker.platform))")
+            #expect(try !store.events(runID: run.id).contains { $0.kind == .platformChanged })
             let config = try JSONDecoder().decode(TrainingConfig.self, from: Data(run.configJSON.utf8))
             let sink = MemoryMetricSink()
             try Trainer(config: config).train(sink: sink)

@@ -15,14 +15,18 @@ enum Tool {
         var description: String { "mcpo-sweep was not found next to the test bundle (swift test builds it)" }
     }
 
-    /// Starts `mcpo-sweep ARGUMENTS` in `dir`, its output to files (no pipe to fill up).
-    static func start(_ arguments: [String], in dir: URL, log: String? = nil) throws -> Process {
+    /// Starts `mcpo-sweep ARGUMENTS` in `dir`, its output to files (no pipe to fill up), with
+    /// `environment` added to this process's.
+    static func start(_ arguments: [String], in dir: URL, log: String? = nil, environment: [String: String] = [:]) throws -> Process {
         // A missing binary fails the test (it is not skipped): `swift test` builds it next to the tests.
         guard let binary else { throw MissingBinary() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.currentDirectoryURL = dir
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let name = log ?? "log-\(UUID().uuidString)"
         let err = dir.appendingPathComponent(name + ".err"), out = dir.appendingPathComponent(name + ".out")
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
@@ -34,9 +38,9 @@ enum Tool {
     }
 
     /// Runs `mcpo-sweep ARGUMENTS` in `dir` to its end.
-    static func run(_ arguments: [String], in dir: URL) throws -> Result {
+    static func run(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws -> Result {
         let name = "log-\(UUID().uuidString)"
-        let process = try start(arguments, in: dir, log: name)
+        let process = try start(arguments, in: dir, log: name, environment: environment)
         process.waitUntilExit()
         return Result(status: process.terminationStatus,
                       stdout: (try? String(contentsOf: dir.appendingPathComponent(name + ".out"), encoding: .utf8)) ?? "",
