@@ -11,8 +11,8 @@ struct CancelCommand: ParsableCommand {
     @Argument(help: "The sweep's name (see 'mcpo-sweep status').")
     var sweep: String
 
-    @Option(help: "The experiment store.")
-    var db = "mcpo.sqlite"
+    @OptionGroup var storeOptions: StoreOptions
+    var db: String { storeOptions.db }
 
     func run() throws {
         let record = try StoreLookup.read(db, command: "cancel") { database in try StoreLookup.sweep(database, named: sweep) }

@@ -14,13 +14,13 @@ struct DaemonCommand: ParsableCommand {
             executed twice.
             """)
 
-    @Option(help: "The experiment store (created if missing).")
-    var db = "mcpo.sqlite"
+    @OptionGroup var storeOptions: StoreOptions
+    var db: String { storeOptions.db }
 
     @OptionGroup var execution: ExecutionOptions
 
     func run() throws {
-        var options = try execution.schedulerOptions(db: db, command: "daemon")
+        var options = execution.schedulerOptions(db: db)
         options.pollInterval = 0.5
         let stop = StopSignal()
         stop.install()

@@ -8,8 +8,8 @@ struct ListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List the store's runs: id, sweep, status, progress, attempts, checkpoint, error.")
 
-    @Option(help: "The experiment store.")
-    var db = "mcpo.sqlite"
+    @OptionGroup var storeOptions: StoreOptions
+    var db: String { storeOptions.db }
 
     @Option(help: "Only the runs of this sweep.")
     var sweep: String?
@@ -27,15 +27,14 @@ struct ListCommand: ParsableCommand {
         var cancelled: Bool
     }
 
-    func run() throws {
-        var wanted: RunStatus?
-        if let status {
-            guard let s = RunStatus(rawValue: status) else {
-                printError("mcpo-sweep list: --status: expected one of pending, running, done, failed, found '\(status)'")
-                throw ExitCode(Status.badInput)
-            }
-            wanted = s
+    func validate() throws {
+        if let status, RunStatus(rawValue: status) == nil {
+            throw badInput("--status: expected one of \(RunStatus.allCases.map(\.rawValue).joined(separator: ", ")), found '\(status)'")
         }
+    }
+
+    func run() throws {
+        let wanted = status.flatMap(RunStatus.init(rawValue:))
         let lines: [Line] = try StoreLookup.read(db, command: "list") { database in
             let sweeps = try Store.fetchSweeps(database)
             var sweepID: Int64?

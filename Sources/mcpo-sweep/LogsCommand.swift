@@ -11,8 +11,8 @@ struct LogsCommand: ParsableCommand {
     @Argument(help: "The run's id (see 'mcpo-sweep list').")
     var runID: Int64
 
-    @Option(help: "The experiment store.")
-    var db = "mcpo.sqlite"
+    @OptionGroup var storeOptions: StoreOptions
+    var db: String { storeOptions.db }
 
     func run() throws {
         let (record, sweep, events, attempts, checkpoint, last) = try StoreLookup.read(db, command: "logs") { database in

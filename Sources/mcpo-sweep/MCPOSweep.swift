@@ -33,7 +33,8 @@ struct MCPOSweep: ParsableCommand {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }   // --help and friends
             let message = self.message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
-            printError("mcpo-sweep: \(message) (see 'mcpo-sweep help')")
+            // An ExitCode thrown by a validate() arrives wrapped, its line already printed.
+            if !message.isEmpty { printError("mcpo-sweep: \(message) (see 'mcpo-sweep help')") }
             Foundation.exit(code.rawValue)
         }
     }
@@ -44,14 +45,28 @@ extension MCPOSweep {
     static func refuseUnknownCommand() {
         let arguments = CommandLine.arguments.dropFirst()
         guard let first = arguments.first, !first.hasPrefix("-") else { return }
-        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
         guard !names.contains(first) else { return }
-        let shown = configuration.subcommands.filter { $0.configuration.shouldDisplay }.map { $0._commandName }
+        let shown = configuration.subcommands.filter { $0.configuration.shouldDisplay }.compactMap { $0.configuration.commandName }
         var line = "mcpo-sweep: unknown command '\(first)' (commands: \(shown.joined(separator: ", ")))"
         if let guess = SweepParser.suggestion(for: first, among: shown) { line += "; did you mean '\(guess)'?" }
         printError(line)
         Foundation.exit(ExitCode.validationFailure.rawValue)
     }
+}
+
+/// `--db PATH`, shared by every command.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The experiment store, an SQLite file (created by run, submit and daemon when missing).")
+    var db = "mcpo.sqlite"
+}
+
+/// Bad input found by a `validate()`: prints "mcpo-sweep COMMAND: LINE" and returns exit status 2
+/// to throw. COMMAND is the subcommand as typed (an option group does not know its command).
+func badInput(_ line: String) -> ExitCode {
+    let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }
+    printError("mcpo-sweep\(command.map { " \($0)" } ?? ""): \(line)")
+    return ExitCode(Status.badInput)
 }
 
 /// Writes one line to standard error.

@@ -17,18 +17,17 @@ struct RetryCommand: ParsableCommand {
     @Option(help: "With --failed: only this sweep's runs.")
     var sweep: String?
 
-    @Option(help: "The experiment store.")
-    var db = "mcpo.sqlite"
+    @OptionGroup var storeOptions: StoreOptions
+    var db: String { storeOptions.db }
+
+    func validate() throws {
+        guard (runID == nil) != !failed else {
+            throw badInput("expected a run id or --failed (one of them), found \(runID == nil ? "neither" : "both")")
+        }
+        if sweep != nil && !failed { throw badInput("--sweep goes with --failed; to retry one run give only its id") }
+    }
 
     func run() throws {
-        guard (runID == nil) != !failed else {
-            printError("mcpo-sweep retry: expected a run id or --failed (one of them), found \(runID == nil ? "neither" : "both")")
-            throw ExitCode(Status.badInput)
-        }
-        if sweep != nil && !failed {
-            printError("mcpo-sweep retry: --sweep goes with --failed; to retry one run give only its id")
-            throw ExitCode(Status.badInput)
-        }
         if let id = runID {
             let record = try StoreLookup.read(db, command: "retry") { database in try StoreLookup.run(database, id: id) }
             guard record.status == .failed else {

@@ -15,14 +15,14 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The sweep file (YAML, see sweeps/README.md).")
     var file: String
 
-    @Option(help: "The experiment store.")
-    var db = "mcpo.sqlite"
+    @OptionGroup var storeOptions: StoreOptions
+    var db: String { storeOptions.db }
 
     @OptionGroup var sweepFile: SweepFileOptions
     @OptionGroup var execution: ExecutionOptions
 
     func run() throws {
-        let options = try execution.schedulerOptions(db: db, command: "run")
+        let options = execution.schedulerOptions(db: db)
         let stop = StopSignal()
         stop.install()
         let prepared = try sweepFile.store(file: file, db: db, command: "run")

@@ -7,8 +7,8 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Count the store's runs per status; show cancelled sweeps and the schedulers executing the store.")
 
-    @Option(help: "The experiment store.")
-    var db = "mcpo.sqlite"
+    @OptionGroup var storeOptions: StoreOptions
+    var db: String { storeOptions.db }
 
     @Option(help: "Count only the runs of this sweep.")
     var sweep: String?

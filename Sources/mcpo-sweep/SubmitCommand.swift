@@ -12,8 +12,8 @@ struct SubmitCommand: ParsableCommand {
     @Argument(help: "The sweep file (YAML, see sweeps/README.md).")
     var file: String
 
-    @Option(help: "The experiment store.")
-    var db = "mcpo.sqlite"
+    @OptionGroup var storeOptions: StoreOptions
+    var db: String { storeOptions.db }
 
     @OptionGroup var sweepFile: SweepFileOptions
 

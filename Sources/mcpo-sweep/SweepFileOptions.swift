@@ -12,12 +12,12 @@ struct SweepFileOptions: ParsableArguments {
     @Flag(help: "Add the file's new runs (more seeds, values, environments) to the stored sweep of its name.")
     var extend = false
 
+    func validate() throws {
+        if newName != nil && extend { throw badInput("--new-name and --extend cannot be combined: pick one") }
+    }
+
     /// Parses, checks and stores FILE; prints what was stored. Bad input: one line, exit 2.
     func store(file: String, db: String, command: String) throws -> SweepLaunch.Prepared {
-        if newName != nil && extend {
-            printError("mcpo-sweep \(command): --new-name and --extend cannot be combined: pick one")
-            throw ExitCode(Status.badInput)
-        }
         let mode: SweepLaunch.Mode = extend ? .extend : newName.map { .newName($0) } ?? .strict
         let prepared: SweepLaunch.Prepared
         do {
@@ -65,21 +65,17 @@ struct ExecutionOptions: ParsableArguments {
             help: "Fail a run after this many attempts in a row killed before a checkpoint.")
     var maxStalls = 3
 
-    /// Scheduler options, or one line and exit 2 for an invalid value.
-    func schedulerOptions(db: String, command: String) throws -> Scheduler.Options {
-        let count = workers ?? ProcessInfo.processInfo.activeProcessorCount
-        guard count >= 1 else {
-            printError("mcpo-sweep \(command): --workers: expected a positive integer, found \(count)")
-            throw ExitCode(Status.badInput)
-        }
+    func validate() throws {
+        if let workers, workers < 1 { throw badInput("--workers: expected a positive integer, found \(workers)") }
         guard checkpointSeconds > 0, checkpointSeconds.isFinite else {
-            printError("mcpo-sweep \(command): --checkpoint-seconds: expected a number of seconds > 0, found \(checkpointSeconds)")
-            throw ExitCode(Status.badInput)
+            throw badInput("--checkpoint-seconds: expected a number of seconds > 0, found \(checkpointSeconds)")
         }
-        guard maxStalls >= 1 else {
-            printError("mcpo-sweep \(command): --max-stalls: expected a positive integer, found \(maxStalls)")
-            throw ExitCode(Status.badInput)
-        }
+        guard maxStalls >= 1 else { throw badInput("--max-stalls: expected a positive integer, found \(maxStalls)") }
+    }
+
+    /// The scheduler's options (checked by `validate()`).
+    func schedulerOptions(db: String) -> Scheduler.Options {
+        let count = workers ?? ProcessInfo.processInfo.activeProcessorCount
         var options = Scheduler.Options(dbPath: db, workers: count, executable: executable())
         options.checkpointSeconds = checkpointSeconds
         options.maxStalls = maxStalls

@@ -9,8 +9,8 @@ struct WorkerCommand: ParsableCommand {
         abstract: "Execute one run of the store (started by 'run' and 'daemon').",
         shouldDisplay: false)
 
-    @Option(help: "The experiment store.")
-    var db = "mcpo.sqlite"
+    @OptionGroup var storeOptions: StoreOptions
+    var db: String { storeOptions.db }
 
     @Option(name: .customLong("run"), help: "The id of the run to execute.")
     var runID: Int64
@@ -24,11 +24,13 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "The pid of the scheduler that started this worker: stop when it is gone.")
     var parent: Int32?
 
-    func run() throws {
+    func validate() throws {
         guard checkpointSeconds > 0, leaseSeconds > 0 else {
-            printError("mcpo-sweep worker: --checkpoint-seconds and --lease-seconds must be > 0")
-            throw ExitCode(Worker.Exit.usage.rawValue)
+            throw badInput("--checkpoint-seconds and --lease-seconds must be > 0")
         }
+    }
+
+    func run() throws {
         let stop = StopSignal()
         stop.install()
         var options = Worker.Options()
