@@ -33,13 +33,11 @@ let package = Package(
         .target(name: "Sweep", dependencies: [
             "ExperimentStore", "Trainer", "Environments", "LinearAlgebra",
             .product(name: "Yams", package: "Yams"),
-            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "Report", dependencies: ["ExperimentStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Report", dependencies: ["ExperimentStore"]),
         .executableTarget(name: "mcpo-sweep", dependencies: [
             "Sweep", "Trainer", "ExperimentStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "mcpo-report", dependencies: [
             "Report", "ExperimentStore",

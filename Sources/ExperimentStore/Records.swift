@@ -81,6 +81,13 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, TableRec
         if let param, let value { s += " \(param)=\(formatNumber(value))" }
         return s + " \(env) seed \(seed)"
     }
+
+    /// The string options of the run's config (its `"choices"`, e.g. ["ablation": "no_psi"]);
+    /// empty when it has none.
+    public var choices: [String: String] {
+        struct Options: Decodable { var choices: [String: String]? }
+        return (try? JSONDecoder().decode(Options.self, from: Data(configJSON.utf8)).choices) ?? [:]
+    }
 }
 
 /// A row of `metrics`.

@@ -29,7 +29,7 @@ extension Store {
             if release {
                 try db.execute(sql: "UPDATE runs SET status = 'pending', worker = NULL, lease_expires_at = NULL WHERE id = ?",
                                arguments: [runID])
-                if let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID]) {
+                if let run = try Store.fetchRun(db, id: runID) {
                     try Store.logEvent(db, run: run, .stopped, worker: worker, now: now,
                                        "stopped by \(worker) at step \(step) with a checkpoint\(reason.map { " (\($0))" } ?? ""); back to pending")
                 }
@@ -57,7 +57,8 @@ extension Store {
     /// Checkpoint facts without the state bytes, for every run that has one.
     public func checkpointInfos() throws -> [CheckpointInfo] {
         try pool.read { db in
-            try CheckpointInfo.fetchAll(db, sql: """
+            guard try db.tableExists("checkpoints") else { return [] }
+            return try CheckpointInfo.fetchAll(db, sql: """
                 SELECT run_id, step, format, length(state) AS bytes, created_at FROM checkpoints ORDER BY run_id
                 """)
         }
@@ -71,7 +72,7 @@ extension Store {
             try Store.updateHeld(db, runID: runID, worker: worker, set: "steps_done = 0", [])
             try db.execute(sql: "DELETE FROM checkpoints WHERE run_id = ?", arguments: [runID])
             try db.execute(sql: "DELETE FROM metrics WHERE run_id = ?", arguments: [runID])
-            if let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID]) {
+            if let run = try Store.fetchRun(db, id: runID) {
                 try Store.logEvent(db, run: run, .checkpointDiscarded, worker: worker, now: now,
                                    "checkpoint discarded (\(reason)); the run restarts from scratch")
             }
@@ -81,7 +82,7 @@ extension Store {
     /// Records that the holder resumed the run from its checkpoint (for `logs`).
     public func noteResumed(runID: Int64, worker: WorkerID, step: Int, bytes: Int, now: Double = Store.unixNow()) throws {
         try pool.write { db in
-            guard let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID]) else { return }
+            guard let run = try Store.fetchRun(db, id: runID) else { return }
             try Store.logEvent(db, run: run, .resumed, worker: worker, now: now,
                                "resumed from its checkpoint at step \(step) (\(bytes) bytes)")
         }

@@ -9,7 +9,7 @@ extension Store {
     @discardableResult
     public func retry(runID: Int64, now: Double = Store.unixNow()) throws -> RunRecord {
         try pool.write { db in
-            guard let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID]) else {
+            guard let run = try Store.fetchRun(db, id: runID) else {
                 throw StoreError.noSuchRun(id: runID)
             }
             guard run.status == .failed else { throw StoreError.runNotRetryable(id: runID, status: run.status) }
@@ -34,7 +34,7 @@ extension Store {
                             steps_done = 0, stalls = 0, not_before = NULL, worker = NULL, lease_expires_at = NULL
             WHERE id = ?
             """, arguments: [run.id])
-        let updated = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [run.id])!
+        let updated = try Store.fetchRun(db, id: run.id)!
         try logEvent(db, run: updated, .retried, worker: nil, now: now,
                      "re-queued by retry (was failed: \(run.error ?? "no reason")); restarts from scratch")
         return updated
@@ -75,7 +75,7 @@ extension Store {
         try pool.read { db in try Store.fetchEvents(db, runID: runID) }
     }
 
-    public static func fetchEvents(_ db: Database, runID: Int64) throws -> [RunEvent] {
+    static func fetchEvents(_ db: Database, runID: Int64) throws -> [RunEvent] {
         guard try db.tableExists("run_events") else { return [] }
         return try RunEvent.fetchAll(db, sql: "SELECT * FROM run_events WHERE run_id = ? ORDER BY id", arguments: [runID])
     }
@@ -101,7 +101,7 @@ extension Store {
     }
 
     /// Schedulers seen within `freshness` seconds whose process, if on this host, still exists.
-    public static func fetchLiveSchedulers(_ db: Database, now: Double = Store.unixNow(), freshness: Double = 30,
+    static func fetchLiveSchedulers(_ db: Database, now: Double = Store.unixNow(), freshness: Double = 30,
                                            host: String = WorkerID.currentHost,
                                            isAlive: (Int32) -> Bool = WorkerID.isProcessAlive) throws -> [SchedulerRecord] {
         guard try db.tableExists("schedulers") else { return [] }

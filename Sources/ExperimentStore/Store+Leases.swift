@@ -47,7 +47,7 @@ extension Store {
                             finished_at = NULL, wall_seconds = NULL, error = NULL
             WHERE id = ? AND status = 'pending'
             """, arguments: [worker.description, now + leaseSeconds, Store.timestamp(now), resumeStep ?? 0, runID])
-        let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID])!
+        let run = try Store.fetchRun(db, id: runID)!
         try Store.logEvent(db, run: run, .claimed, worker: worker, now: now, resumeStep.map {
             "claimed by \(worker) (attempt \(run.attempts)); continues from its checkpoint at step \($0)"
         } ?? "claimed by \(worker) (attempt \(run.attempts)); starts from scratch")
@@ -62,7 +62,7 @@ extension Store {
         try pool.write { db in
             try Store.updateHeld(db, runID: id, worker: from,
                                  set: "worker = ?, lease_expires_at = ?", [to.description, now + leaseSeconds])
-            return try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id])!
+            return try Store.fetchRun(db, id: id)!
         }
     }
 
@@ -92,7 +92,7 @@ extension Store {
             try Store.updateHeld(db, runID: id, worker: worker,
                                  set: "status = 'pending', worker = NULL, lease_expires_at = NULL, not_before = ?",
                                  [retryAfter.map { now + $0 }])
-            if let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) {
+            if let run = try Store.fetchRun(db, id: id) {
                 var message = "put back to pending by \(worker) at step \(run.stepsDone)"
                 if let reason { message += ": \(reason)" }
                 if let retryAfter { message += "; not retried for \(Int(retryAfter)) s" }
@@ -121,7 +121,7 @@ extension Store {
                     UPDATE runs SET status = 'pending', worker = NULL, lease_expires_at = NULL
                     WHERE id = ? AND status = 'running' AND worker = ?
                     """, arguments: [id, holder])
-                if let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) {
+                if let run = try Store.fetchRun(db, id: id) {
                     try Store.logEvent(db, run: run, .reclaimed, worker: nil, now: now,
                                        "put back to pending: holder \(holder) \(dead ? "no longer exists" : "let its lease expire")")
                 }

@@ -20,7 +20,7 @@ extension Store {
         try pool.read { db in try Store.fetchAttempts(db, runID: runID) }
     }
 
-    public static func fetchAttempts(_ db: Database, runID: Int64) throws -> [RunAttempt] {
+    static func fetchAttempts(_ db: Database, runID: Int64) throws -> [RunAttempt] {
         guard try db.tableExists("run_attempts") else { return [] }
         return try RunAttempt.fetchAll(db, sql: "SELECT * FROM run_attempts WHERE run_id = ? ORDER BY attempt", arguments: [runID])
     }
@@ -30,7 +30,7 @@ extension Store {
     public func notePlatformChanged(runID: Int64, worker: WorkerID, step: Int, from old: Platform, to new: Platform,
                                     now: Double = Store.unixNow()) throws {
         try pool.write { db in
-            guard let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID]) else { return }
+            guard let run = try Store.fetchRun(db, id: runID) else { return }
             try Store.logEvent(db, run: run, .platformChanged, worker: worker, now: now,
                                Store.platformChangeMessage(step: step, from: old, to: new))
         }

@@ -3,6 +3,10 @@ import GRDB
 
 /// What a worker records about the run it holds.
 extension Store {
+    /// The metric key of a run's score, as the trainer records it (Trainer's `MetricKey.score`;
+    /// `StoreAPITests` checks that they agree).
+    public static let scoreKey = "score"
+
     /// Appends one iteration's metrics at `step` (env steps taken so far), sets steps_done to
     /// `step` and renews the lease, in one transaction. Throws `leaseLost` (writing nothing)
     /// unless `worker` holds the run, and `nonFiniteMetric` for NaN or infinity. (Workers write
@@ -34,7 +38,7 @@ extension Store {
                                  set: "status = 'done', lease_expires_at = NULL, wall_seconds = ?, finished_at = ?, stalls = 0, steps_done = coalesce(?, steps_done)",
                                  [wallSeconds, Store.timestamp(now), step])
             try Store.insert(db, runID: runID, metrics)
-            if let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID]) {
+            if let run = try Store.fetchRun(db, id: runID) {
                 try Store.logEvent(db, run: run, .done, worker: worker, now: now,
                                    String(format: "done at step %lld (this attempt trained for %.1f s)", run.stepsDone, wallSeconds))
             }
@@ -53,7 +57,7 @@ extension Store {
                                  set: "status = 'failed', lease_expires_at = NULL, error = ?, finished_at = ?, last_good_step = ?, steps_done = coalesce(?, steps_done)",
                                  [error, Store.timestamp(now), lastGoodStep, step])
             try Store.insert(db, runID: runID, finite)
-            if let run = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runID]) {
+            if let run = try Store.fetchRun(db, id: runID) {
                 try Store.logEvent(db, run: run, .failed, worker: worker, now: now, "failed: \(error)")
             }
         }

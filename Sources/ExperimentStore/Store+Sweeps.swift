@@ -58,7 +58,17 @@ extension Store {
 
     /// For `extendSweep`: nil when no sweep has that name; otherwise the stored sweep and the
     /// runs to add, or `cannotExtend` when a stored run is not in `runs`. Reads only.
-    public static func checkExtension(_ db: Database, _ sweep: NewSweep, runs: [NewRun]) throws -> (SweepRecord, [NewRun])? {
+    /// `checkExtension` on this store (read-only handles included).
+    public func checkExtension(_ sweep: NewSweep, runs: [NewRun]) throws -> (SweepRecord, [NewRun])? {
+        try pool.read { db in try Store.checkExtension(db, sweep, runs: runs) }
+    }
+
+    /// `checkSweep` on this store (read-only handles included).
+    public func checkSweep(_ sweep: NewSweep, runs: [NewRun]) throws -> SweepRecord? {
+        try pool.read { db in try Store.checkSweep(db, sweep, runs: runs) }
+    }
+
+    static func checkExtension(_ db: Database, _ sweep: NewSweep, runs: [NewRun]) throws -> (SweepRecord, [NewRun])? {
         guard let existing = try fetchSweep(db, named: sweep.name) else { return nil }
         let stored = try RunRecord.fetchAll(db, sql: "SELECT * FROM runs WHERE sweep_id = ? ORDER BY id", arguments: [existing.id])
         let expanded = Set(runs.map(\.configHash))
@@ -74,7 +84,7 @@ extension Store {
     /// Compares `sweep` with the stored sweep of the same name: nil when there is none, the
     /// stored record when it has the same spec and the same runs, `StoreError.sweepChanged`
     /// (naming what changed) otherwise. Reads only, so it can run on `Store.inspect` first.
-    public static func checkSweep(_ db: Database, _ sweep: NewSweep, runs: [NewRun]) throws -> SweepRecord? {
+    static func checkSweep(_ db: Database, _ sweep: NewSweep, runs: [NewRun]) throws -> SweepRecord? {
         guard let existing = try fetchSweep(db, named: sweep.name) else { return nil }
         if existing.specHash != sweep.specHash || existing.specJSON != sweep.specJSON {
             var changes = SpecDiff.changes(from: existing.specJSON, to: sweep.specJSON)
@@ -92,12 +102,21 @@ extension Store {
         return existing
     }
 
-    public static func fetchSweep(_ db: Database, named name: String) throws -> SweepRecord? {
+    static func fetchSweep(_ db: Database, named name: String) throws -> SweepRecord? {
         try SweepRecord.fetchOne(db, sql: "SELECT * FROM sweeps WHERE name = ?", arguments: [name])
     }
 
-    public static func fetchSweeps(_ db: Database) throws -> [SweepRecord] {
+    /// Every sweep, oldest first (by id, which follows creation).
+    static func fetchSweeps(_ db: Database) throws -> [SweepRecord] {
         try SweepRecord.fetchAll(db, sql: "SELECT * FROM sweeps ORDER BY id")
+    }
+
+    static func fetchRun(_ db: Database, id: Int64) throws -> RunRecord? {
+        try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id])
+    }
+
+    public func sweep(id: Int64) throws -> SweepRecord? {
+        try pool.read { db in try SweepRecord.fetchOne(db, sql: "SELECT * FROM sweeps WHERE id = ?", arguments: [id]) }
     }
 
     public func sweep(named name: String) throws -> SweepRecord? {
@@ -109,7 +128,16 @@ extension Store {
     }
 
     public func run(id: Int64) throws -> RunRecord? {
-        try pool.read { db in try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) }
+        try pool.read { db in try Store.fetchRun(db, id: id) }
+    }
+
+    /// The smallest and largest run id; nil when the store has no runs.
+    public func runIDRange() throws -> ClosedRange<Int64>? {
+        try pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT MIN(id), MAX(id) FROM runs")
+            guard let low = row?[0] as Int64?, let high = row?[1] as Int64? else { return nil }
+            return low...high
+        }
     }
 
     /// The runs of one sweep (or of the store), in insertion order, optionally of one status.
@@ -130,12 +158,31 @@ extension Store {
         }
     }
 
+    /// The value of metric `key` at the run's largest step that has it; nil when it has none.
+    public func lastMetric(runID: Int64, key: String) throws -> MetricRecord? {
+        try pool.read { db in
+            try MetricRecord.fetchOne(db, sql: "SELECT * FROM metrics WHERE run_id = ? AND key = ? ORDER BY step DESC LIMIT 1",
+                                      arguments: [runID, key])
+        }
+    }
+
+    /// Every done run of the sweep with the value of metric `key` at its largest step (nil when
+    /// it never recorded one), in run order, read in one snapshot.
+    public func finalValues(sweepID: Int64, key: String) throws -> [(run: RunRecord, value: Double?)] {
+        try pool.read { db in
+            let runs = try RunRecord.fetchAll(db, sql: "SELECT * FROM runs WHERE sweep_id = ? AND status = 'done' ORDER BY id",
+                                              arguments: [sweepID])
+            let last = try db.cachedStatement(sql: "SELECT value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step DESC LIMIT 1")
+            return try runs.map { run in (run, try Double.fetchOne(last, arguments: [run.id, key])) }
+        }
+    }
+
     /// Runs per status and step totals, for one sweep or the whole store.
     public func statusCounts(sweepID: Int64? = nil) throws -> StatusCounts {
         try pool.read { db in try Store.fetchStatusCounts(db, sweepID: sweepID) }
     }
 
-    public static func fetchStatusCounts(_ db: Database, sweepID: Int64? = nil) throws -> StatusCounts {
+    static func fetchStatusCounts(_ db: Database, sweepID: Int64? = nil) throws -> StatusCounts {
         var sql = "SELECT status, COUNT(*), TOTAL(steps), TOTAL(steps_done) FROM runs"
         var args: StatementArguments = []
         if let sweepID { sql += " WHERE sweep_id = ?"; args += [sweepID] }

@@ -24,9 +24,16 @@ import GRDB
 ///   `schedulers`; a cancelled sweep (`sweeps.cancelled_at`) has none of its runs claimed.
 /// - A write that fails because the store is unavailable (full disk, I/O error: see
 ///   `isUnavailable`) is rolled back by SQLite: the store is never left half-written.
+/// - A store opened with `openReadOnly` never migrates and never writes its file (SQLite
+///   read-only connection, `query_only`); it reads stores of any older schema, also in a
+///   read-only directory. Its write operations throw.
+/// - SQL lives in this module only: other modules use these typed operations.
 public final class Store: @unchecked Sendable {
-    public let pool: DatabasePool
+    /// The connection(s): a WAL pool when writable, one read-only connection otherwise.
+    let pool: any DatabaseWriter
     public let path: String
+    /// Opened by `openReadOnly`: reads only.
+    public let isReadOnly: Bool
 
     /// Opens (creating it if needed) the store at `path`. `maxPageCount` caps the database's
     /// size in pages for this process's connections (`PRAGMA max_page_count`): writes that
@@ -43,14 +50,21 @@ public final class Store: @unchecked Sendable {
         // An existing file is checked read-only first: opening it writable is itself a write
         // (GRDB's WAL set-up creates and drops a table), which a foreign or newer file must not get.
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 {
-            do { try Store.inspect(path: path) { _ in } } catch StoreError.uninitialized {}
+            do { _ = try Store.openReadOnly(path: path) } catch StoreError.uninitialized {}
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
             throw StoreError.cannotOpen(path: path, reason: Store.reason(error))
         }
+        isReadOnly = false
         try migrate()
+    }
+
+    private init(path: String, readOnly queue: DatabaseQueue) {
+        self.path = path
+        pool = queue
+        isReadOnly = true
     }
 
     /// Opens an existing store; throws `StoreError.noSuchStore` rather than creating a file.
@@ -59,32 +73,65 @@ public final class Store: @unchecked Sendable {
         return try Store(path: path, maxPageCount: maxPageCount)
     }
 
-    /// Reads an existing store without writing to its file: a read-only connection (no
-    /// migration, no GRDB set-up write), for commands that must leave the store untouched
-    /// (`status`, refusing a changed sweep). SQLite may leave empty `-wal`/`-shm` companions.
-    public static func inspect<T>(path: String, _ body: (Database) throws -> T) throws -> T {
+    /// Opens an existing store for reading only, without writing to its file: a read-only
+    /// connection (no migration, no GRDB set-up write, `PRAGMA query_only`), for commands that
+    /// must leave the store untouched (`status`, `list`, `logs`, `mcpo-report`, refusing a
+    /// changed sweep). Reads a store of any older schema. SQLite may leave empty `-wal`/`-shm`
+    /// companions where it can; in a directory it cannot write, a store without a pending
+    /// write-ahead log is read as immutable. Throws `noSuchStore`, `uninitialized`,
+    /// `newerSchema` or `cannotOpen`.
+    public static func openReadOnly(path: String) throws -> Store {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noSuchStore(path: path) }
         try refuseDirectory(path)
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(30)
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
         do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
-            return try queue.read { db in
-                guard try db.tableExists("grdb_migrations") else { throw StoreError.uninitialized(path: path) }
-                let applied = try Set(String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
-                // GRDB creates its table before the first migration commits: being created.
-                guard !applied.isEmpty else { throw StoreError.uninitialized(path: path) }
-                if let unknown = applied.subtracting(SchemaMigrations.all.map(\.id)).sorted().first {
-                    throw StoreError.newerSchema(path: path, migration: unknown)
-                }
-                return try body(db)
+            func open(_ name: String) throws -> DatabaseQueue {
+                let queue = try DatabaseQueue(path: name, configuration: config)
+                try queue.read { db in try checkSchema(db, path: path) }
+                return queue
+            }
+            do {
+                return Store(path: path, readOnly: try open(path))
+            } catch let error as DatabaseError where [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(error.resultCode)
+                        && !hasPendingLog(path) {
+                // WAL mode needs a -shm file beside the store; where it cannot be created (a
+                // read-only directory or medium) and no log is pending, the file alone is the store.
+                return Store(path: path, readOnly: try open(immutableURI(path)))
             }
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: reason(error))
         }
+    }
+
+    /// Throws unless `db` holds a store this binary knows: `uninitialized` (no schema yet, or
+    /// being created) or `newerSchema`.
+    private static func checkSchema(_ db: Database, path: String) throws {
+        guard try db.tableExists("grdb_migrations") else { throw StoreError.uninitialized(path: path) }
+        let applied = try Set(String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+        // GRDB creates its table before the first migration commits: being created.
+        guard !applied.isEmpty else { throw StoreError.uninitialized(path: path) }
+        if let unknown = applied.subtracting(SchemaMigrations.all.map(\.id)).sorted().first {
+            throw StoreError.newerSchema(path: path, migration: unknown)
+        }
+    }
+
+    /// Whether a non-empty write-ahead log lies beside the store (writes not yet checkpointed).
+    private static func hasPendingLog(_ path: String) -> Bool {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int
+        return (size ?? 0) > 0
+    }
+
+    /// `file:PATH?immutable=1` (Debian's SQLite reads URI file names).
+    private static func immutableURI(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
     }
 
     /// A directory or an unreadable file is refused with a clear reason (SQLite would say
@@ -138,7 +185,11 @@ public final class Store: @unchecked Sendable {
         return [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CANTOPEN, .SQLITE_NOMEM].contains(e.resultCode)
     }
 
-    static func reason(_ error: Error) -> String {
+    /// Whether `error` came from SQLite (rather than from the store's own checks).
+    public static func isDatabaseError(_ error: Error) -> Bool { error is DatabaseError }
+
+    /// SQLite's message for a database error (the error's description otherwise).
+    public static func reason(_ error: Error) -> String {
         if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
         return "\(error)"
     }

@@ -41,10 +41,9 @@ public enum SweepLaunch {
             // Refuse a changed sweep (or an unreadable store) before opening the store for writing:
             // opening it writable is itself a write.
             do {
-                _ = try Store.inspect(path: dbPath) { db in
-                    if mode == .extend { _ = try Store.checkExtension(db, sweep, runs: newRuns) }
-                    else { _ = try Store.checkSweep(db, sweep, runs: newRuns) }
-                }
+                let existing = try Store.openReadOnly(path: dbPath)
+                if mode == .extend { _ = try existing.checkExtension(sweep, runs: newRuns) }
+                else { _ = try existing.checkSweep(sweep, runs: newRuns) }
             } catch StoreError.uninitialized {
                 // Empty, or being created by another process: nothing to compare with yet.
             }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import ExperimentStore
 import Foundation
-import GRDB
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,19 +34,11 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         let wanted = status.flatMap(RunStatus.init(rawValue:))
-        let lines: [Line] = try StoreLookup.read(db, command: "list") { database in
-            let sweeps = try Store.fetchSweeps(database)
-            var sweepID: Int64?
-            if let sweep { sweepID = try StoreLookup.sweep(database, named: sweep).id }
-            var sql = "SELECT * FROM runs WHERE 1"
-            var args: StatementArguments = []
-            if let sweepID { sql += " AND sweep_id = ?"; args += [sweepID] }
-            if let wanted { sql += " AND status = ?"; args += [wanted.rawValue] }
-            let runs = try RunRecord.fetchAll(database, sql: sql + " ORDER BY id", arguments: args)
-            var steps: [Int64: Int64] = [:]
-            if try database.tableExists("checkpoints") {
-                for row in try Row.fetchAll(database, sql: "SELECT run_id, step FROM checkpoints") { steps[row[0]] = row[1] }
-            }
+        let lines: [Line] = try StoreLookup.read(db, command: "list") { store in
+            let sweeps = try store.sweeps()
+            let sweepID = try sweep.map { try StoreLookup.sweep(store, named: $0).id }
+            let runs = try store.runs(sweepID: sweepID, status: wanted)
+            let steps = Dictionary(uniqueKeysWithValues: try store.checkpointInfos().map { ($0.runID, $0.step) })
             let byID = Dictionary(uniqueKeysWithValues: sweeps.map { ($0.id, $0) })
             return runs.map { run in
                 Line(run: run, sweep: byID[run.sweepID]?.name ?? "?", checkpointStep: steps[run.id],

@@ -1,7 +1,6 @@
 import ArgumentParser
 import ExperimentStore
 import Foundation
-import GRDB
 
 struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,20 +14,11 @@ struct LogsCommand: ParsableCommand {
     var db: String { storeOptions.db }
 
     func run() throws {
-        let (record, sweep, events, attempts, checkpoint, last) = try StoreLookup.read(db, command: "logs") { database in
-            let record = try StoreLookup.run(database, id: runID)
-            let sweep = try String.fetchOne(database, sql: "SELECT name FROM sweeps WHERE id = ?", arguments: [record.sweepID]) ?? "?"
-            let events = try Store.fetchEvents(database, runID: runID)
-            let attempts = try Store.fetchAttempts(database, runID: runID)
-            var checkpoint: Row?
-            if try database.tableExists("checkpoints") {
-                checkpoint = try Row.fetchOne(database, sql: "SELECT step, length(state), created_at FROM checkpoints WHERE run_id = ?",
-                                              arguments: [runID])
-            }
-            let last = try Row.fetchOne(database, sql: """
-                SELECT step, value FROM metrics WHERE run_id = ? AND key = 'score' ORDER BY step DESC LIMIT 1
-                """, arguments: [runID])
-            return (record, sweep, events, attempts, checkpoint, last)
+        let (record, sweep, events, attempts, checkpoint, last) = try StoreLookup.read(db, command: "logs") { store in
+            let record = try StoreLookup.run(store, id: runID)
+            return (record, try store.sweep(id: record.sweepID)?.name ?? "?", try store.events(runID: runID),
+                    try store.attempts(runID: runID), try store.checkpointInfos().first { $0.runID == runID },
+                    try store.lastMetric(runID: runID, key: Store.scoreKey))
         }
         print("run \(record.id) of sweep '\(sweep)': \(record.label)")
         var state = "\(record.status.rawValue), \(record.stepsDone)/\(record.steps) steps, attempt \(record.attempts)"
@@ -36,8 +26,8 @@ struct LogsCommand: ParsableCommand {
         print("  status: \(state)")
         if let error = record.error { print("  error: \(error)") }
         if let step = record.lastGoodStep { print("  last good step: \(step)") }
-        if let checkpoint { print("  checkpoint: step \(checkpoint[0] as Int64), \(checkpoint[1] as Int64) bytes, \(checkpoint[2] as String)") }
-        if let last { print("  score: \(last[1] as Double) at step \(last[0] as Int64)") }
+        if let checkpoint { print("  checkpoint: step \(checkpoint.step), \(checkpoint.bytes) bytes, \(checkpoint.createdAt)") }
+        if let last { print("  score: \(last.value) at step \(last.step)") }
         if !attempts.isEmpty {
             print("attempts:")
             for attempt in attempts {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import ExperimentStore
 import Foundation
-import GRDB
 import Sweep
 
 /// `mcpo-sweep`: run sweeps of training runs stored in SQLite (see `sweeps/README.md`).
@@ -24,9 +23,9 @@ struct MCPOSweep: ParsableCommand {
         } catch let error as StoreError {
             printError("\(error)")   // names the store's path
             Foundation.exit(Status.badInput)
-        } catch let error as DatabaseError {
+        } catch let error where Store.isDatabaseError(error) {
             let unavailable = Store.isUnavailable(error)
-            printError("mcpo-sweep: the store cannot be \(unavailable ? "written now" : "used") (\(error.message ?? "\(error.resultCode)"))"
+            printError("mcpo-sweep: the store cannot be \(unavailable ? "written now" : "used") (\(Store.reason(error)))"
                 + (unavailable ? "; nothing was changed, try again later" : ""))
             Foundation.exit(unavailable ? Status.storeUnavailable : Status.badInput)
         } catch {

@@ -29,7 +29,7 @@ struct RetryCommand: ParsableCommand {
 
     func run() throws {
         if let id = runID {
-            let record = try StoreLookup.read(db, command: "retry") { database in try StoreLookup.run(database, id: id) }
+            let record = try StoreLookup.read(db, command: "retry") { store in try StoreLookup.run(store, id: id) }
             guard record.status == .failed else {
                 printError("mcpo-sweep retry: \(db): \(StoreError.runNotRetryable(id: id, status: record.status))")
                 throw ExitCode(Status.badInput)
@@ -38,9 +38,9 @@ struct RetryCommand: ParsableCommand {
             print("run \(id) (\(retried.label)) is pending again (it failed: \(record.error ?? "no reason"))")
             return
         }
-        let (sweepID, failedCount) = try StoreLookup.read(db, command: "retry") { database in
-            let id = try sweep.map { try StoreLookup.sweep(database, named: $0).id }
-            return (id, try Store.fetchStatusCounts(database, sweepID: id).failed)
+        let (sweepID, failedCount) = try StoreLookup.read(db, command: "retry") { store in
+            let id = try sweep.map { try StoreLookup.sweep(store, named: $0).id }
+            return (id, try store.statusCounts(sweepID: id).failed)
         }
         guard failedCount > 0 else {   // nothing to write: the store is not even opened for writing
             print("no failed runs\(sweep.map { " in sweep '\($0)'" } ?? "")")

@@ -23,15 +23,14 @@ struct StatusCommand: ParsableCommand {
     }
 
     func run() throws {
-        let snapshot = try StoreLookup.read(db, command: "status") { db in
-            let sweeps = try Store.fetchSweeps(db)
-            var sweepID: Int64?
-            if let sweep { sweepID = try StoreLookup.sweep(db, named: sweep).id }
+        let snapshot = try StoreLookup.read(db, command: "status") { store in
+            let sweeps = try store.sweeps()
+            let sweepID = try sweep.map { try StoreLookup.sweep(store, named: $0).id }
             let perSweep = try sweeps.filter { sweepID == nil || $0.id == sweepID }
-                .map { (name: $0.name, counts: try Store.fetchStatusCounts(db, sweepID: $0.id), cancelled: $0.cancelledAt != nil) }
+                .map { (name: $0.name, counts: try store.statusCounts(sweepID: $0.id), cancelled: $0.cancelledAt != nil) }
             let names = Dictionary(uniqueKeysWithValues: sweeps.map { ($0.id, $0.name) })
-            let schedulers = try Store.fetchLiveSchedulers(db).map { (record: $0, sweep: $0.sweepID.flatMap { names[$0] }) }
-            return Snapshot(counts: try Store.fetchStatusCounts(db, sweepID: sweepID), perSweep: perSweep, schedulers: schedulers)
+            let schedulers = try store.liveSchedulers().map { (record: $0, sweep: $0.sweepID.flatMap { names[$0] }) }
+            return Snapshot(counts: try store.statusCounts(sweepID: sweepID), perSweep: perSweep, schedulers: schedulers)
         }
         let counts = snapshot.counts
         if json {

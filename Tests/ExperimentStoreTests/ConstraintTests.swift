@@ -1,4 +1,4 @@
-import ExperimentStore
+@testable import ExperimentStore
 import Foundation
 import GRDB
 import Testing

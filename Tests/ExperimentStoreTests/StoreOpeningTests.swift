@@ -72,43 +72,46 @@ import Testing
     }
 }
 
-@Suite struct StoreInspectionTests {
-    @Test func inspectReadsWithoutChangingTheFile() throws {
+@Suite struct ReadOnlyStoreTests {
+    @Test func aReadOnlyHandleReadsWithoutChangingTheFile() throws {
         let t = try TemporaryStore()
         try t.sweep("a", runs: 2)
         _ = try t.store.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         let before = try Data(contentsOf: URL(fileURLWithPath: t.path))
-        let counts = try Store.inspect(path: t.path) { db in try Store.fetchStatusCounts(db) }
-        #expect(counts.pending == 2)
-        #expect(try Store.inspect(path: t.path) { db in try Store.fetchSweeps(db).map(\.name) } == ["a"])
+        let ro = try Store.openReadOnly(path: t.path)
+        #expect(ro.isReadOnly && !t.store.isReadOnly)
+        #expect(try ro.statusCounts().pending == 2)
+        #expect(try ro.sweeps().map(\.name) == ["a"])
+        #expect(try ro.runs().count == 2 && ro.runIDRange() == 1...2)
         #expect(try Data(contentsOf: URL(fileURLWithPath: t.path)) == before)
-        // Read-only: writing through it fails.
-        #expect(throws: StoreError.self) {
-            try Store.inspect(path: t.path) { db in try db.execute(sql: "DELETE FROM runs") }
-        }
+        // Read-only: writing through it fails, and changes nothing.
+        #expect(throws: DatabaseError.self) { try ro.pool.write { db in try db.execute(sql: "DELETE FROM runs") } }
+        #expect(throws: DatabaseError.self) { try ro.insertSweep(Fixtures.sweep("b"), runs: Fixtures.runs(1)) }
         #expect(try t.store.statusCounts().total == 2)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: t.path)) == before)
     }
 
     @Test func checkSweepRefusesAChangeWithoutWriting() throws {
         let t = try TemporaryStore()
         try t.sweep("a", runs: 2)
+        let ro = try Store.openReadOnly(path: t.path)
         let changed = Fixtures.sweep("a", spec: #"{"methods":{"PPO":{"clip":[0.3]}},"seeds":[0,1,2]}"#)
         #expect(throws: StoreError.sweepChanged(name: "a", changes: ["methods.PPO.clip: [0.1, 0.2] → [0.3]"])) {
-            try Store.inspect(path: t.path) { db in try Store.checkSweep(db, changed, runs: Fixtures.runs(2)) }
+            try ro.checkSweep(changed, runs: Fixtures.runs(2))
         }
-        #expect(try Store.inspect(path: t.path) { db in try Store.checkSweep(db, Fixtures.sweep("a"), runs: Fixtures.runs(2)) }?.name == "a")
-        #expect(try Store.inspect(path: t.path) { db in try Store.checkSweep(db, Fixtures.sweep("b"), runs: []) } == nil)
+        #expect(try ro.checkSweep(Fixtures.sweep("a"), runs: Fixtures.runs(2))?.name == "a")
+        #expect(try ro.checkSweep(Fixtures.sweep("b"), runs: []) == nil)
     }
 
-    @Test func inspectRefusesMissingNewerAndForeignFiles() throws {
+    @Test func aReadOnlyHandleRefusesMissingNewerAndForeignFiles() throws {
         let t = try TemporaryStore()
         let missing = t.directory.appendingPathComponent("missing.sqlite").path
-        #expect(throws: StoreError.noSuchStore(path: missing)) { try Store.inspect(path: missing) { _ in 0 } }
+        #expect(throws: StoreError.noSuchStore(path: missing)) { _ = try Store.openReadOnly(path: missing) }
         #expect(!FileManager.default.fileExists(atPath: missing))
         let text = t.directory.appendingPathComponent("text.sqlite").path
         _ = FileManager.default.createFile(atPath: text, contents: Data(String(repeating: "hello\n", count: 200).utf8))
         #expect {
-            try Store.inspect(path: text) { _ in 0 }
+            _ = try Store.openReadOnly(path: text)
         } throws: { error in
             guard case .cannotOpen = error as? StoreError else { return false }
             return true
@@ -117,7 +120,33 @@ import Testing
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('999_from_the_future')")
         }
         #expect(throws: StoreError.newerSchema(path: t.path, migration: "999_from_the_future")) {
-            try Store.inspect(path: t.path) { _ in 0 }
+            _ = try Store.openReadOnly(path: t.path)
         }
+    }
+
+    /// A store of migration 001 only (no checkpoints, events or attempts tables) is read as it
+    /// is: nothing is migrated.
+    @Test func aReadOnlyHandleReadsAnOlderSchemaWithoutMigratingIt() throws {
+        let t = try TemporaryStore()
+        let path = t.directory.appendingPathComponent("old.sqlite").path
+        do {
+            let queue = try DatabaseQueue(path: path)
+            var migrator = DatabaseMigrator()
+            let first = SchemaMigrations.all[0]
+            migrator.registerMigration(first.id) { db in try db.execute(sql: first.sql) }
+            try migrator.migrate(queue)
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO sweeps (id, name, spec_json, spec_hash, created_at) VALUES (1, 's', '{}', 'h', 'now');
+                    INSERT INTO runs (id, sweep_id, config_json, config_hash, method, env, seed, steps, created_at)
+                        VALUES (1, 1, '{}', 'c', 'PPO', 'Pendulum', 0, 100, 'now');
+                    """)
+            }
+        }
+        let ro = try Store.openReadOnly(path: path)
+        #expect(try ro.runs().map(\.id) == [1])
+        #expect(try ro.checkpointInfos().isEmpty && ro.events(runID: 1).isEmpty && ro.attempts(runID: 1).isEmpty)
+        #expect(try ro.liveSchedulers().isEmpty)
+        #expect(try ro.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") } == 1)
     }
 }
