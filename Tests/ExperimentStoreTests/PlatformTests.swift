@@ -53,26 +53,10 @@ import Testing
 
     /// A store written before migration 003 (with events) opens, migrates and keeps its events.
     @Test func aStoreOfMigration002KeepsItsEventsThroughMigration003() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcpo-003-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("old.sqlite").path
-        do {
-            let queue = try DatabaseQueue(path: path)
-            var migrator = DatabaseMigrator()
-            for migration in SchemaMigrations.all.prefix(2) {
-                migrator.registerMigration(migration.id) { db in try db.execute(sql: migration.sql) }
-            }
-            try migrator.migrate(queue)
-            try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO sweeps (id, name, spec_json, spec_hash, created_at) VALUES (1, 's', '{}', 'h', 'now');
-                    INSERT INTO runs (id, sweep_id, config_json, config_hash, method, env, seed, steps, created_at)
-                        VALUES (1, 1, '{}', 'c', 'PPO', 'Pendulum', 0, 100, 'now');
-                    INSERT INTO run_events (run_id, at, kind, attempt, step, message) VALUES (1, 'then', 'claimed', 1, 0, 'old event');
-                    """)
-            }
-        }
+        let t = try TemporaryStore()
+        let path = try t.olderStore("old.sqlite", migrations: 2, extra: """
+            INSERT INTO run_events (run_id, at, kind, attempt, step, message) VALUES (1, 'then', 'claimed', 1, 0, 'old event');
+            """)
         let store = try Store(path: path)
         #expect(try store.events(runID: 1).map(\.message) == ["old event"])
         #expect(try store.attempts(runID: 1).isEmpty)

@@ -128,21 +128,7 @@ import Testing
     /// is: nothing is migrated.
     @Test func aReadOnlyHandleReadsAnOlderSchemaWithoutMigratingIt() throws {
         let t = try TemporaryStore()
-        let path = t.directory.appendingPathComponent("old.sqlite").path
-        do {
-            let queue = try DatabaseQueue(path: path)
-            var migrator = DatabaseMigrator()
-            let first = SchemaMigrations.all[0]
-            migrator.registerMigration(first.id) { db in try db.execute(sql: first.sql) }
-            try migrator.migrate(queue)
-            try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO sweeps (id, name, spec_json, spec_hash, created_at) VALUES (1, 's', '{}', 'h', 'now');
-                    INSERT INTO runs (id, sweep_id, config_json, config_hash, method, env, seed, steps, created_at)
-                        VALUES (1, 1, '{}', 'c', 'PPO', 'Pendulum', 0, 100, 'now');
-                    """)
-            }
-        }
+        let path = try t.olderStore("old.sqlite", migrations: 1)
         let ro = try Store.openReadOnly(path: path)
         #expect(try ro.runs().map(\.id) == [1])
         #expect(try ro.checkpointInfos().isEmpty && ro.events(runID: 1).isEmpty && ro.attempts(runID: 1).isEmpty)

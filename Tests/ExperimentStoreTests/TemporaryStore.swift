@@ -24,6 +24,26 @@ final class TemporaryStore {
         try store.insertSweep(Fixtures.sweep(name), runs: Fixtures.runs(count, steps: steps)).sweepID
     }
 
+    /// Creates `name` in the directory as a store of only the first `migrations` migrations,
+    /// holding sweep 1 with run 1 (and what `extra` SQL inserts); returns its path.
+    func olderStore(_ name: String, migrations: Int, extra: String = "") throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        let queue = try DatabaseQueue(path: path)
+        var migrator = DatabaseMigrator()
+        for migration in SchemaMigrations.all.prefix(migrations) {
+            migrator.registerMigration(migration.id) { db in try db.execute(sql: migration.sql) }
+        }
+        try migrator.migrate(queue)
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO sweeps (id, name, spec_json, spec_hash, created_at) VALUES (1, 's', '{}', 'h', 'now');
+                INSERT INTO runs (id, sweep_id, config_json, config_hash, method, env, seed, steps, created_at)
+                    VALUES (1, 1, '{}', 'c', 'PPO', 'Pendulum', 0, 100, 'now');
+                """ + extra)
+        }
+        return path
+    }
+
     func count(_ sql: String) throws -> Int {
         try store.pool.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
     }

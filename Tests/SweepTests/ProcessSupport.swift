@@ -15,11 +15,12 @@ enum Tool {
         var description: String { "mcpo-sweep was not found next to the test bundle (swift test builds it)" }
     }
 
-    /// Starts `mcpo-sweep ARGUMENTS` in `dir`, its output to files (no pipe to fill up), with
-    /// `environment` added to this process's.
-    static func start(_ arguments: [String], in dir: URL, log: String? = nil, environment: [String: String] = [:]) throws -> Process {
+    /// Starts `mcpo-sweep ARGUMENTS` (or `executable ARGUMENTS`) in `dir`, its output to files
+    /// (no pipe to fill up), with `environment` added to this process's.
+    static func start(_ arguments: [String], in dir: URL, log: String? = nil, environment: [String: String] = [:],
+                      executable: String? = nil) throws -> Process {
         // A missing binary fails the test (it is not skipped): `swift test` builds it next to the tests.
-        guard let binary else { throw MissingBinary() }
+        guard let binary = executable ?? binary else { throw MissingBinary() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -38,9 +39,10 @@ enum Tool {
     }
 
     /// Runs `mcpo-sweep ARGUMENTS` in `dir` to its end.
-    static func run(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], in dir: URL, environment: [String: String] = [:],
+                    executable: String? = nil) throws -> Result {
         let name = "log-\(UUID().uuidString)"
-        let process = try start(arguments, in: dir, log: name, environment: environment)
+        let process = try start(arguments, in: dir, log: name, environment: environment, executable: executable)
         process.waitUntilExit()
         return Result(status: process.terminationStatus,
                       stdout: (try? String(contentsOf: dir.appendingPathComponent(name + ".out"), encoding: .utf8)) ?? "",

@@ -9,16 +9,7 @@ import Testing
 @Suite struct ReadOnlyStoreCommandsTests {
     @Test func readingCommandsWorkOnAStoreInAReadOnlyDirectory() throws {
         let scratch = try Scratch()
-        let file = scratch.write("ro.yaml", """
-            name: ro
-            seeds: 1
-            defaults: {horizon: 32, epochs: 1, minibatch_size: 32, actors: 2}
-            envs:
-              Pendulum: {steps: 640}
-            methods:
-              PPO: {clip: 0.2}
-
-            """)
+        let file = scratch.write("ro.yaml", ResumeTests.sweep)
         let folder = scratch.url.appendingPathComponent("store")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let db = folder.appendingPathComponent("s.sqlite").path
@@ -35,7 +26,7 @@ import Testing
         let sweepTool = try #require(Tool.binary)
         let report = URL(fileURLWithPath: sweepTool).deletingLastPathComponent().appendingPathComponent("mcpo-report").path
         let commands: [(String, [String], String)] = [
-            (sweepTool, ["status", "--db", db], "ro"), (sweepTool, ["list", "--db", db], "PPO clip=0.2 Pendulum seed 0"),
+            (sweepTool, ["status", "--db", db], "resume"), (sweepTool, ["list", "--db", db], "PPO clip=0.2 Pendulum seed 0"),
             (sweepTool, ["logs", "1", "--db", db], "done"), (report, ["table1", "--db", db, "--format", "csv"], "PPO"),
         ]
         for (tool, arguments, expected) in commands {
@@ -49,22 +40,8 @@ import Testing
 
     /// Runs `tool arguments`, as nobody when this process is root (via util-linux's setpriv).
     static func runUnprivileged(_ tool: String, _ arguments: [String], in dir: URL) throws -> Tool.Result {
-        let process = Process()
-        if getuid() == 0 {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", tool] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = arguments
-        }
-        process.currentDirectoryURL = dir
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Tool.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                           stderr: String(decoding: stderr, as: UTF8.self))
+        guard getuid() == 0 else { return try Tool.run(arguments, in: dir, executable: tool) }
+        return try Tool.run(["--reuid=nobody", "--regid=nogroup", "--clear-groups", tool] + arguments, in: dir,
+                            executable: "/usr/bin/setpriv")
     }
 }
