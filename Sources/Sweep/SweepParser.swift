@@ -321,8 +321,8 @@ private struct Reader {
     }
 
     /// A method's block: each hyperparameter a value or a non-empty list of distinct values (a
-    /// grid axis). Numbers: the signature > 0, the others ≥ 0. String options: one of the
-    /// catalog's choices.
+    /// grid axis). Numbers: what the method's `MethodInfo.check` admits. String options: one of
+    /// the catalog's choices.
     func methodParams(_ node: Node, info: MethodInfo, key: String) throws -> [String: [AxisValue]] {
         if isNull(node) { return [:] }
         let valid = info.defaults.keys.sorted { ($0 == info.signature ? "" : $0) < ($1 == info.signature ? "" : $1) }
@@ -333,11 +333,10 @@ private struct Reader {
             let item: (Node) throws -> AxisValue
             let expectation: String
             if info.defaults[k] != nil {
-                let positive = k == info.signature || info.wholeNumbers.contains(k)
-                let whole = info.wholeNumbers.contains(k)
-                expectation = (whole ? "a whole number" : "a number") + (positive ? " > 0" : " ≥ 0") + " or a non-empty list of them"
+                expectation = info.rule(for: k).expectation + " or a non-empty list of them"
                 item = { node in
-                    guard let x = self.number(node), x.isFinite, positive ? x > 0 : x >= 0, !whole || x == x.rounded() else {
+                    // The method's own validator (the trainer builds the method through it too).
+                    guard let x = self.number(node), (try? info.check(k, x)) != nil else {
                         throw self.expected(node, key: path, expectation)
                     }
                     return .number(x)

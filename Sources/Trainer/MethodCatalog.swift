@@ -1,5 +1,34 @@
+/// What values a numeric hyperparameter admits.
+public enum ParameterRule: Sendable, Equatable {
+    /// A finite number > 0 (a clip range, a coefficient, a step size).
+    case positive
+    /// A whole number > 0 (a memory size, an interval).
+    case wholePositive
+    /// A number in [0, 1) (a dropout probability).
+    case fraction
+
+    public func admits(_ x: Double) -> Bool {
+        switch self {
+        case .positive: return x > 0 && x.isFinite
+        case .wholePositive: return x > 0 && x.isFinite && x == x.rounded()
+        case .fraction: return x >= 0 && x < 1
+        }
+    }
+
+    /// "a number > 0", as error messages say it.
+    public var expectation: String {
+        switch self {
+        case .positive: return "a number > 0"
+        case .wholePositive: return "a whole number > 0"
+        case .fraction: return "a number in [0, 1)"
+        }
+    }
+}
+
 /// The methods the trainer knows, their signature hyperparameter and every key they accept.
-/// The sweep parser validates against this table, so a new method is added here and only here.
+/// `check` is the one validator of a method's values: the sweep parser calls it on every value
+/// of a sweep file before anything is stored, and the trainer on every value it builds a method
+/// from, so a value the parser accepts is a value the method accepts. A new method is added here.
 public struct MethodInfo: Sendable, Equatable {
     public let name: String
     /// The hyperparameter a Table 1 row is labelled with (clip, beta, N, ...).
@@ -8,16 +37,31 @@ public struct MethodInfo: Sendable, Equatable {
     public let defaults: [String: Double]
     /// Every accepted string option with its allowed values, the first being the default.
     public let choices: [String: [String]]
-    /// The numeric keys that must be whole numbers (a memory size, an interval).
-    public let wholeNumbers: Set<String>
+    /// The rule of each numeric key that is not `.positive` (the rule of every other key).
+    public let rules: [String: ParameterRule]
 
     public init(name: String, signature: String, defaults: [String: Double], choices: [String: [String]] = [:],
-                wholeNumbers: Set<String> = []) {
+                rules: [String: ParameterRule] = [:]) {
         self.name = name
         self.signature = signature
         self.defaults = defaults
         self.choices = choices
-        self.wholeNumbers = wholeNumbers
+        self.rules = rules
+    }
+
+    public func rule(for key: String) -> ParameterRule { rules[key] ?? .positive }
+
+    /// Throws `TrainerError.invalidParameter` unless `value` is admitted for numeric key `key`,
+    /// `invalidConfig` for a key the method does not have.
+    public func check(_ key: String, _ value: Double) throws {
+        guard defaults[key] != nil else {
+            throw TrainerError.invalidConfig(
+                "\(name) has no hyperparameter '\(key)'; valid: \(defaults.keys.sorted().joined(separator: ", "))")
+        }
+        let rule = rule(for: key)
+        guard rule.admits(value) else {
+            throw TrainerError.invalidParameter(method: name, key: key, expected: rule.expectation, found: value)
+        }
     }
 }
 
@@ -31,7 +75,8 @@ public enum MethodCatalog {
         MethodInfo(name: "MCPO", signature: "N",
                    defaults: ["N": 10, "beta_max": 10, "beta_min": 0.01, "write_interval": 10, "dropout": 0.5],
                    choices: ["ablation": MCPO.Ablation.allCases.map(\.rawValue),
-                             "write_every": MCPO.WriteEvery.allCases.map(\.rawValue)], wholeNumbers: ["N", "write_interval"]),
+                             "write_every": MCPO.WriteEvery.allCases.map(\.rawValue)],
+                   rules: ["N": .wholePositive, "write_interval": .wholePositive, "dropout": .fraction]),
         MethodInfo(name: "VMPO", signature: "alpha0",
                    defaults: ["alpha0": 1, "eta0": 1, "eps_eta": 0.01, "eps_alpha": 0.01, "eps_alpha_sigma": 1e-4]),
     ]

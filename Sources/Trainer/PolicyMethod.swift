@@ -22,40 +22,28 @@ enum PolicyMethod: Codable, Equatable {
                 "\(info.name).\(key) cannot be '\(value)'; valid: \(info.choices[key]!.joined(separator: ", "))")
         }
         func choice(_ key: String) -> String { config.choices[key] ?? info.choices[key]![0] }
-        if let unknown = config.params.keys.sorted().first(where: { info.defaults[$0] == nil }) {
-            throw TrainerError.invalidConfig(
-                "\(info.name) has no hyperparameter '\(unknown)'; valid: \(info.defaults.keys.sorted().joined(separator: ", "))")
-        }
+        for key in config.params.keys.sorted() { try info.check(key, config.params[key]!) }
+        for key in info.defaults.keys.sorted() where config.params[key] == nil { try info.check(key, info.defaults[key]!) }
+        // Every value below has passed `info.check`, the one validator (the sweep parser's too).
         func value(_ key: String) -> Double { config.params[key] ?? info.defaults[key]! }
-        func positive(_ key: String) throws -> Double {
-            let v = value(key)
-            guard v > 0, v.isFinite else { throw TrainerError.invalidConfig("\(info.name).\(key) must be > 0, found \(v)") }
-            return v
-        }
         switch info.name {
-        case "PPO": self = .ppo(PPO(clip: Float(try positive("clip"))))
-        case "KLFixed": self = .klFixed(KLPenalty(beta: try positive("beta"), targetKL: nil))
+        case "PPO": self = .ppo(PPO(clip: Float(value("clip"))))
+        case "KLFixed": self = .klFixed(KLPenalty(beta: value("beta"), targetKL: nil))
         case "KLAdaptive":
-            self = .klAdaptive(KLPenalty(beta: try positive("beta_init"), targetKL: try positive("d_targ")))
+            self = .klAdaptive(KLPenalty(beta: value("beta_init"), targetKL: value("d_targ")))
         case "MDPO":
-            self = .mdpo(MDPO(beta0: try positive("beta0"), schedule: MDPO.Schedule(rawValue: choice("schedule"))!))
+            self = .mdpo(MDPO(beta0: value("beta0"), schedule: MDPO.Schedule(rawValue: choice("schedule"))!))
         case "MCPO":
-            let n = try positive("N")
-            guard n == n.rounded() else { throw TrainerError.invalidConfig("MCPO.N must be a whole number, found \(n)") }
-            let interval = try positive("write_interval")
-            let dropout = value("dropout")
-            guard dropout >= 0, dropout < 1 else {
-                throw TrainerError.invalidConfig("MCPO.dropout must be in [0, 1), found \(dropout)")
-            }
+            let n = value("N"), interval = value("write_interval"), dropout = value("dropout")
             self = .mcpo(MCPO(
-                N: Int(n), betaMax: try positive("beta_max"), betaMin: try positive("beta_min"),
+                N: Int(n), betaMax: value("beta_max"), betaMin: value("beta_min"),
                 ablation: MCPO.Ablation(rawValue: choice("ablation"))!, writeInterval: Int(interval),
                 writeEvery: MCPO.WriteEvery(rawValue: choice("write_every"))!,
                 dropout: dropout, parameterCount: parameterCount, learningRate: Float(config.lr), seed: config.seed))
         case "VMPO":
-            self = .vmpo(VMPO(alpha0: try positive("alpha0"), learningRate: config.lr, eta0: try positive("eta0"),
-                              epsilonEta: try positive("eps_eta"), epsilonAlpha: try positive("eps_alpha"),
-                              epsilonAlphaSigma: try positive("eps_alpha_sigma")))
+            self = .vmpo(VMPO(alpha0: value("alpha0"), learningRate: config.lr, eta0: value("eta0"),
+                              epsilonEta: value("eps_eta"), epsilonAlpha: value("eps_alpha"),
+                              epsilonAlphaSigma: value("eps_alpha_sigma")))
         default: throw TrainerError.unknownMethod(config.method, valid: MethodCatalog.names)
         }
     }

@@ -1,6 +1,8 @@
 public enum TrainerError: Error, CustomStringConvertible, Equatable {
     case unknownMethod(String, valid: [String])
     case invalidConfig(String)
+    /// A method's hyperparameter outside what it admits (`MethodInfo.check`).
+    case invalidParameter(method: String, key: String, expected: String, found: Double)
     case diverged(step: Int, what: String)
     /// Checkpoint bytes that cannot be read back into a `TrainingState`.
     case invalidCheckpoint(String)
@@ -14,6 +16,8 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
             return "unknown method '\(name)'; valid: \(valid.joined(separator: ", "))"
         case let .invalidConfig(why):
             return "invalid training config: \(why)"
+        case let .invalidParameter(method, key, expected, found):
+            return "invalid training config: \(method).\(key): expected \(expected), found \(found)"
         case let .diverged(step, what):
             return "diverged after step \(step): \(what) is not finite"
         case let .invalidCheckpoint(why):

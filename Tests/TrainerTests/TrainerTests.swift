@@ -127,8 +127,25 @@ func fullMinibatchLossGradientMatchesFiniteDifferences(method: String, value: Do
     #expect(throws: TrainerError.unknownMethod("Nope", valid: MethodCatalog.names)) {
         try Trainer(config: TrainingConfig(method: "Nope", env: "Pendulum", seed: 0, steps: 10))
     }
-    #expect(throws: TrainerError.self) {
+    #expect(throws: TrainerError.invalidParameter(method: "PPO", key: "clip", expected: "a number > 0", found: 0)) {
         try Trainer(config: TrainingConfig(method: "PPO", env: "Pendulum", seed: 0, steps: 10, params: ["clip": 0]))
+    }
+    #expect(throws: TrainerError.invalidParameter(method: "MCPO", key: "dropout", expected: "a number in [0, 1)", found: 1.5)) {
+        try Trainer(config: TrainingConfig(method: "MCPO", env: "Pendulum", seed: 0, steps: 10, params: ["N": 5, "dropout": 1.5]))
+    }
+}
+
+/// The trainer and the sweep parser share one validator, `MethodInfo.check`: every key of every
+/// method admits its default, and rejects what its rule rejects, with the same words.
+@Test func everyMethodKeyHasOneRuleThatAdmitsItsDefault() throws {
+    for info in MethodCatalog.all {
+        for (key, value) in info.defaults {
+            try info.check(key, value)
+            let bad: Double = info.rule(for: key) == .fraction ? 1 : info.rule(for: key) == .wholePositive ? 2.5 : 0
+            #expect(throws: TrainerError.invalidParameter(method: info.name, key: key, expected: info.rule(for: key).expectation, found: bad)) {
+                try info.check(key, bad)
+            }
+        }
     }
 }
 
