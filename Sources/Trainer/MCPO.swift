@@ -32,7 +32,15 @@ struct MCPO: Codable {
     private(set) var started = false
     var diagnostics = Diagnostics()
     /// Buffers reused every minibatch; rebuilt on demand, never persisted.
-    private var cache: Cache?
+    var cache: Cache?
+    /// What the write check after θ's step needs from the same minibatch's `policyLoss` (which
+    /// sets it; `afterStep` consumes it). Never persisted: checkpoints fall between iterations.
+    private var pendingWrite: WriteCheck?
+
+    struct WriteCheck {
+        /// d(θold, ψ) on the minibatch, the right-hand side of Eq. 3.
+        let dOldPsi: Float
+    }
 
     struct Diagnostics: Codable, Equatable {
         var minibatches = 0
@@ -64,7 +72,9 @@ struct MCPO: Codable {
 
     // MARK: Algorithm 1, one minibatch
 
-    /// Builds ψ, steps φ on −L2 and returns −L1(θ) with its θ-gradient added to the context.
+    /// Builds ψ, steps φ on −L2 and returns −L1(θ) with its θ-gradient added to the context:
+    /// the steps of Algorithm 1 for one minibatch, up to θ's optimiser step (`afterStep` does
+    /// the rest).
     mutating func policyLoss(_ c: MinibatchContext) -> PolicyStatistics {
         let k = cacheFor(c)
         if !started {  // M and ψold start from θold (§3.2, §3.3)
@@ -72,12 +82,23 @@ struct MCPO: Codable {
             ψold.copy(fromPointer: c.θold)
             started = true
         }
-        let rows = c.rows, inv = 1 / Float(rows)
+        let features = contextFeatures(c, k)  // v_context on this minibatch (§3.3, Table 3)
+        let filled = virtualPolicy(features: features, k)
+        let outψ = evaluateVirtualPolicy(c, k)
+        let alphaMean = forgetGates(c, k)
+        let dOldPsi = distance(c.oldOutput, c.θold, outψ, k.ψ.pointer, c, k)  // d(θold, ψ)
+        let β = switchingBeta(c, dOldTheta: features[2], dOldPsi: dOldPsi)   // feature 3 is d(θold, θ)
+        let (surrogate, klTerms) = addL1Gradient(c, k, outψ: outψ, β: β)
+        if ablation != .mean_psi { attentionStep(c, k, outψ: outψ) }
+        pendingWrite = WriteCheck(dOldPsi: dOldPsi)
+        record(alphaMean: alphaMean, β: β, dOldPsi: dOldPsi, filled: filled, k: k)
+        return PolicyStatistics(loss: surrogate.loss + β * klTerms * (1 / Float(c.rows)),
+                                approxKL: surrogate.approxKL, coefficient: β)
+    }
 
-        // v_context on this minibatch (§3.3, Table 3).
-        let features = contextFeatures(c, k)  // k.features[0..<attention.inputSize]
-
-        // w = softmax(f_φ(v)) over the filled slots; ψ = Σ_j w_j θ_j (§3.3, Eq. 4).
+    /// The virtual policy (§3.3, Eq. 4): w = softmax(f_φ(v)) over the filled slots (uniform for
+    /// mean_psi) and ψ = Σ_j w_j θ_j, written into the cache. Returns |M|.
+    private mutating func virtualPolicy(features: UnsafeMutablePointer<Float>, _ k: Cache) -> Int {
         let filled = memory.count
         if ablation == .mean_psi {
             for j in 0..<memory.capacity { k.pass.weights[j] = j < filled ? 1 / Float(filled) : 0 }
@@ -85,34 +106,45 @@ struct MCPO: Codable {
             attention.forward(context: features, filled: filled, training: true, pass: k.pass)
         }
         memory.combine(weights: k.pass.weights, physicalWeights: k.physical.pointer, into: k.ψ.pointer)
+        return filled
+    }
 
-        // π_ψ on the minibatch; R_t(ψ) = ratio_t(ψ)·Â_t; forget gate α_t = σ(R_t(ψ) − R_t(θold)) (§3.1).
-        let outψ = MLP.forward(parameters: k.ψ.pointer, input: c.observations, rows: rows, workspace: k.policy)
-        k.outψ.pointer.update(from: outψ, count: rows * c.net.head.outputSize)  // afterStep reuses the workspace
-        c.net.logProb(output: outψ, θ: k.ψ.pointer, actions: c.actions, rows: rows, scratch: c.distributionScratch,
+    /// π_ψ on the minibatch: its outputs (kept in the cache for the write check) and log π_ψ(a_t|s_t).
+    private func evaluateVirtualPolicy(_ c: MinibatchContext, _ k: Cache) -> UnsafePointer<Float> {
+        let outψ = MLP.forward(parameters: k.ψ.pointer, input: c.observations, rows: c.rows, workspace: k.policy)
+        k.outψ.pointer.update(from: outψ, count: c.rows * c.net.head.outputSize)  // afterStep reuses the workspace
+        c.net.logProb(output: outψ, θ: k.ψ.pointer, actions: c.actions, rows: c.rows, scratch: c.distributionScratch,
                       into: k.logProbψ.pointer)
+        return UnsafePointer(k.outψ.pointer)
+    }
+
+    /// Forget gates (§3.1): ratio_t(ψ), R_t(ψ) = ratio_t(ψ)·Â_t and α_t = σ(R_t(ψ) − R_t(θold))
+    /// per row (0 for no_psi); returns their mean.
+    private func forgetGates(_ c: MinibatchContext, _ k: Cache) -> Float {
         var alphaMean: Float = 0
-        for t in 0..<rows {
+        for t in 0..<c.rows {
             k.ratioψ[t] = exp(k.logProbψ[t] - c.oldLogProb[t])
             let rψ = k.ratioψ[t] * c.advantages[t], rOld = c.advantages[t]
             k.alpha[t] = ablation == .no_psi ? 0 : MCPO.forgetGate(rψ: rψ, rOld: rOld)
             alphaMean += k.alpha[t]
         }
-        alphaMean *= inv
-        c.net.kl(outputP: c.oldOutput, θP: c.θold, outputQ: outψ, θQ: k.ψ.pointer, rows: rows,
-                 scratch: c.distributionScratch, into: k.rowKL.pointer)
-        k.dOldPsi = c.meanOf(k.rowKL.pointer)
-        let dOldTheta = features[2]  // feature 3, d(θold, θ)
+        return alphaMean * (1 / Float(c.rows))
+    }
 
-        // Switching β (Eq. 2), or the annealed_beta ablation's β_i = 1 − i/I_total.
-        let β: Float
-        if ablation == .annealed_beta {
-            β = Float(1 - Double(c.update) / Double(max(c.totalUpdates, 1)))
-        } else {
-            β = dOldTheta > k.dOldPsi ? betaMax : betaMin
-        }
+    /// Switching β (Eq. 2): β_max when d(θold, θ) > d(θold, ψ), else β_min; the annealed_beta
+    /// ablation's β_i = 1 − i/I_total instead.
+    private func switchingBeta(_ c: MinibatchContext, dOldTheta: Float, dOldPsi: Float) -> Float {
+        if ablation == .annealed_beta { return Float(1 - Double(c.update) / Double(max(c.totalUpdates, 1))) }
+        return dOldTheta > dOldPsi ? betaMax : betaMin
+    }
 
-        // −L1(θ) = −Ê[ratio·Â] + β·Ê[(1 − α_t)·KL(π_θold ‖ π_θ)] + β·Ê[α_t·KL(π_ψ ‖ π_θ)]; ψ, α_t constant.
+    /// The L1 gradient (§3.1): −L1(θ) = −Ê[ratio·Â] + β·Ê[(1 − α_t)·KL(π_θold ‖ π_θ)] + β·Ê[α_t·KL(π_ψ ‖ π_θ)]
+    /// with ψ and α_t constant; adds its θ-gradient to the context. Returns the surrogate's
+    /// statistics and Σ_t [(1 − α_t)·KL_old,t + α_t·KL_ψ,t].
+    private func addL1Gradient(_ c: MinibatchContext, _ k: Cache, outψ: UnsafePointer<Float>, β: Float)
+        -> (surrogate: (loss: Float, approxKL: Float), klTerms: Float)
+    {
+        let rows = c.rows, inv = 1 / Float(rows)
         let surrogate = c.addSurrogate()
         c.net.kl(outputP: c.oldOutput, θP: c.θold, outputQ: c.output, θQ: c.θ, rows: rows,
                  scratch: c.distributionScratch, into: k.rowKL.pointer)
@@ -134,32 +166,39 @@ struct MCPO: Codable {
         c.net.klBackward(outputP: outψ, θP: k.ψ.pointer, outputQ: c.output, θQ: c.θ, rows: rows, scale: k.scale.pointer,
                          scratch: c.distributionScratch, dOutputP: nil, gradientP: nil, dOutputQ: c.dOutput,
                          gradientQ: c.gradient)
+        return (surrogate, klOldTerm + klPsiTerm)
+    }
 
-        // φ ascends L2(φ) = Ê[ratio_t(ψ)·Â_t] (§3.4): ∂(−L2)/∂w_j = ⟨∇_ψ(−L2), θ_j⟩.
-        if ablation != .mean_psi {
-            let policyEnd = c.net.value.base
-            k.gradψ.pointer.update(repeating: 0, count: policyEnd)
-            k.dOutψ.pointer.update(repeating: 0, count: rows * c.net.head.outputSize)
-            for t in 0..<rows { k.scale[t] = -k.ratioψ[t] * c.advantages[t] * inv }
-            c.net.logProbBackward(output: outψ, θ: k.ψ.pointer, actions: c.actions, rows: rows, scale: k.scale.pointer,
-                                  scratch: c.distributionScratch, dOutput: k.dOutψ.pointer, gradient: k.gradψ.pointer)
-            MLP.backward(parameters: k.ψ.pointer, input: c.observations, rows: rows, outputGradient: k.dOutψ.pointer,
-                         gradient: k.gradψ.pointer, workspace: k.policy)
-            memory.innerProducts(with: k.gradψ.pointer, prefix: policyEnd, physicalScratch: k.physical.pointer,
-                                 into: k.dw.pointer)
-            attention.backward(weightGradient: k.dw.pointer, pass: k.pass)
-            attention.step(pass: k.pass)
-        }
+    /// The attention step (§3.4): φ ascends L2(φ) = Ê[ratio_t(ψ)·Â_t], through
+    /// ∂(−L2)/∂w_j = ⟨∇_ψ(−L2), θ_j⟩, softmax, dropout and the attention MLP.
+    private mutating func attentionStep(_ c: MinibatchContext, _ k: Cache, outψ: UnsafePointer<Float>) {
+        let rows = c.rows, inv = 1 / Float(rows)
+        let policyEnd = c.net.value.base
+        k.gradψ.pointer.update(repeating: 0, count: policyEnd)
+        k.dOutψ.pointer.update(repeating: 0, count: rows * c.net.head.outputSize)
+        for t in 0..<rows { k.scale[t] = -k.ratioψ[t] * c.advantages[t] * inv }
+        c.net.logProbBackward(output: outψ, θ: k.ψ.pointer, actions: c.actions, rows: rows, scale: k.scale.pointer,
+                              scratch: c.distributionScratch, dOutput: k.dOutψ.pointer, gradient: k.gradψ.pointer)
+        MLP.backward(parameters: k.ψ.pointer, input: c.observations, rows: rows, outputGradient: k.dOutψ.pointer,
+                     gradient: k.gradψ.pointer, workspace: k.policy)
+        memory.innerProducts(with: k.gradψ.pointer, prefix: policyEnd, physicalScratch: k.physical.pointer,
+                             into: k.dw.pointer)
+        attention.backward(weightGradient: k.dw.pointer, pass: k.pass)
+        attention.step(pass: k.pass)
+    }
 
-        record(alphaMean: alphaMean, β: β, filled: filled, k: k)
-        return PolicyStatistics(loss: surrogate.loss + β * (klOldTerm + klPsiTerm) * inv,
-                                approxKL: surrogate.approxKL, coefficient: β)
+    /// d(p, q) = Ê_t KL[π_p ‖ π_q] on the minibatch, from the two policies' outputs.
+    private func distance(_ p: UnsafePointer<Float>, _ θp: UnsafePointer<Float>, _ q: UnsafePointer<Float>,
+                          _ θq: UnsafePointer<Float>, _ c: MinibatchContext, _ k: Cache) -> Float {
+        c.net.kl(outputP: p, θP: θp, outputQ: q, θQ: θq, rows: c.rows, scratch: c.distributionScratch, into: k.rowKL.pointer)
+        return c.meanOf(k.rowKL.pointer)
     }
 
     /// After θ's step: conditional writing (Eq. 3) — push θ if d(θ, ψ) > d(θold, ψ) — or an
     /// ablation's writing rule; then ψold ← ψ.
     mutating func afterStep(_ c: MinibatchContext, updated θ: UnsafePointer<Float>) {
-        guard let k = cache else { return }
+        guard let k = cache, let check = pendingWrite else { return }
+        pendingWrite = nil
         let write: Bool
         switch ablation {
         case .frequent_writing: write = true
@@ -172,7 +211,7 @@ struct MCPO: Codable {
                      scratch: c.distributionScratch, into: k.rowKL.pointer)
             let dThetaPsi = c.meanOf(k.rowKL.pointer)
             diagnostics.dThetaPsiSum += Double(dThetaPsi)
-            write = dThetaPsi > k.dOldPsi
+            write = dThetaPsi > check.dOldPsi
         }
         if write {
             memory.push(θ)
@@ -186,137 +225,5 @@ struct MCPO: Codable {
     /// α_t = exp(R_t(ψ)) / (exp(R_t(ψ)) + exp(R_t(θold))) = σ(R_t(ψ) − R_t(θold)) (method.md §3.1 [choice]).
     static func forgetGate(rψ: Float, rOld: Float) -> Float {
         1 / (1 + exp(-(rψ - rOld)))
-    }
-
-    /// The 12 context features of Table 3 (the first 6 for half_features), in order, written into
-    /// the cache's feature buffer.
-    private func contextFeatures(_ c: MinibatchContext, _ k: Cache) -> UnsafeMutablePointer<Float> {
-        let rows = c.rows, net = c.net
-        let outOld = MLP.forward(parameters: ψold.pointer, input: c.observations, rows: rows, workspace: k.policy)
-        k.outψold.pointer.update(from: outOld, count: rows * net.head.outputSize)
-        net.logProb(output: outOld, θ: ψold.pointer, actions: c.actions, rows: rows, scratch: c.distributionScratch,
-                    into: k.logProbψold.pointer)
-        func meanKL(_ p: UnsafePointer<Float>, _ θp: UnsafePointer<Float>, _ q: UnsafePointer<Float>,
-                    _ θq: UnsafePointer<Float>) -> Float {
-            net.kl(outputP: p, θP: θp, outputQ: q, θQ: θq, rows: rows, scratch: c.distributionScratch,
-                   into: k.rowKL.pointer)
-            return c.meanOf(k.rowKL.pointer)
-        }
-        func mean(_ f: (Int) -> Float) -> Float {
-            var s: Float = 0
-            for t in 0..<rows { s += f(t) }
-            return s / Float(rows)
-        }
-        let v = k.features.pointer
-        v[0] = meanKL(c.output, c.θ, k.outψold.pointer, ψold.pointer)              // 1 d(θ, ψold)
-        v[1] = meanKL(c.oldOutput, c.θold, k.outψold.pointer, ψold.pointer)        // 2 d(θold, ψold)
-        v[2] = meanKL(c.oldOutput, c.θold, c.output, c.θ)                         // 3 d(θold, θ)
-        v[3] = mean { exp(k.logProbψold[$0] - c.oldLogProb[$0]) * c.advantages[$0] }  // 4 Ê[R_t(ψold)]
-        v[4] = mean { c.advantages[$0] }                                           // 5 Ê[R_t(θold)]
-        v[5] = mean { exp(c.logProb[$0] - c.oldLogProb[$0]) * c.advantages[$0] }  // 6 Ê[R_t(θ)]
-        if attention.inputSize == 12 {
-            let vψold = MLP.forward(parameters: ψold.pointer, input: c.observations, rows: rows, workspace: k.value)
-            v[6] = mean { -k.logProbψold[$0] }                                     // 7 Ê[−log π_ψold]
-            v[7] = mean { -c.oldLogProb[$0] }                                      // 8 Ê[−log π_θold]
-            v[8] = mean { -c.logProb[$0] }                                         // 9 Ê[−log π_θ]
-            v[9] = mean { (vψold[$0] - c.returns[$0]) * (vψold[$0] - c.returns[$0]) }                 // 10 V_ψold error
-            v[10] = mean { (c.oldValues[$0] - c.returns[$0]) * (c.oldValues[$0] - c.returns[$0]) }    // 11 V_θold error
-            v[11] = mean { (c.values[$0] - c.returns[$0]) * (c.values[$0] - c.returns[$0]) }          // 12 V_θ error
-        }
-        return v
-    }
-
-    private mutating func record(alphaMean: Float, β: Float, filled: Int, k: Cache) {
-        diagnostics.minibatches += 1
-        diagnostics.alphaSum += Double(alphaMean)
-        if β == betaMax && ablation != .annealed_beta { diagnostics.betaMaxCount += 1 }
-        diagnostics.dOldPsiSum += Double(k.dOldPsi)
-        var entropy = 0.0, best = 0
-        for j in 0..<filled {
-            let w = Double(k.pass.weights[j])
-            if w > 0 { entropy -= w * log(w) }
-            if k.pass.weights[j] > k.pass.weights[best] { best = j }
-        }
-        diagnostics.attentionEntropySum += entropy
-        diagnostics.argmaxSlotSum += Double(best)
-    }
-
-    /// Per-iteration metrics (method.md §4); resets the sums.
-    mutating func iterationMetrics() -> [String: Double] {
-        let d = diagnostics, m = Double(max(d.minibatches, 1))
-        diagnostics = Diagnostics()
-        var out: [String: Double] = [
-            "alpha_mean": d.alphaSum / m,
-            "beta_max_fraction": Double(d.betaMaxCount) / m,
-            "memory_size": Double(memory.count),
-            "attention_entropy": d.attentionEntropySum / m,
-            "attention_argmax_slot": d.argmaxSlotSum / m,
-            "d_old_psi": d.dOldPsiSum / m,
-            "memory_writes": Double(d.writes),
-        ]
-        if ablation != .frequent_writing && ablation != .uniform_writing {
-            // Measured on every minibatch, or on the iteration's last one with write_every: iteration.
-            out["d_theta_psi"] = d.dThetaPsiSum / (writeEvery == .iteration ? 1 : m)
-        }
-        return out
-    }
-
-    // MARK: scratch
-
-    final class Cache {
-        let policy: MLPWorkspace
-        let value: MLPWorkspace
-        let pass: AttentionNetwork.Pass
-        var ψ: FloatBuffer
-        let gradψ: FloatBuffer
-        let physical: FloatBuffer
-        let dw: FloatBuffer
-        let outψold: FloatBuffer
-        let outψ: FloatBuffer
-        let dOutψ: FloatBuffer
-        let logProbψold: FloatBuffer
-        let logProbψ: FloatBuffer
-        let ratioψ: FloatBuffer
-        let alpha: FloatBuffer
-        let scale: FloatBuffer
-        let rowKL: FloatBuffer
-        let features: FloatBuffer
-        var dOldPsi: Float = 0
-
-        init(net: ActorCritic, capacity: Int, attention: AttentionNetwork) {
-            policy = MLPWorkspace(layout: net.policy, capacity: capacity)
-            value = MLPWorkspace(layout: net.value, capacity: capacity)
-            pass = attention.makePass()
-            ψ = FloatBuffer(count: net.parameterCount)
-            gradψ = FloatBuffer(count: net.parameterCount)
-            physical = FloatBuffer(count: attention.slots)
-            dw = FloatBuffer(count: attention.slots)
-            let outputs = capacity * net.head.outputSize
-            outψold = FloatBuffer(count: outputs)
-            outψ = FloatBuffer(count: outputs)
-            dOutψ = FloatBuffer(count: outputs)
-            logProbψold = FloatBuffer(count: capacity)
-            logProbψ = FloatBuffer(count: capacity)
-            ratioψ = FloatBuffer(count: capacity)
-            alpha = FloatBuffer(count: capacity)
-            scale = FloatBuffer(count: capacity)
-            rowKL = FloatBuffer(count: capacity)
-            features = FloatBuffer(count: 12)
-        }
-    }
-
-    private mutating func cacheFor(_ c: MinibatchContext) -> Cache {
-        if let cache { return cache }
-        let made = Cache(net: c.net, capacity: c.capacity, attention: attention)
-        cache = made
-        return made
-    }
-}
-
-extension MCPO: Equatable {
-    /// Equal when their persisted states are (the scratch cache does not count).
-    static func == (a: MCPO, b: MCPO) -> Bool {
-        let encoder = JSONEncoder()
-        return (try? encoder.encode(a)) == (try? encoder.encode(b))
     }
 }
