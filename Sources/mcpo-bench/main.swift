@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LinearAlgebra
 import Trainer
 
 /// Throughput benchmarks. Speed is measured here, never in unit tests.
@@ -42,7 +43,7 @@ struct TrainBench: ParsableCommand {
     @Flag(help: "Continuous actions: the likelihood of the clipped action (the sweep key clipped_action_likelihood).")
     var clippedActionLikelihood = false
 
-    @Flag(help: "Print {\"method\", \"env\", \"steps_per_s\"} as JSON.")
+    @Flag(help: "Print {\"method\", \"env\", \"steps_per_s\", \"steps\", \"seconds\", \"blas_kernel\", \"cpu\"} as JSON.")
     var json = false
 
     func run() throws {
@@ -72,7 +73,8 @@ struct TrainBench: ParsableCommand {
         let rate = Double(trainer.stepsDone) / seconds
         if json {
             var object: [String: Any] = ["method": info.name, "env": env, "steps_per_s": (rate * 10).rounded() / 10,
-                                         "steps": trainer.stepsDone, "seconds": seconds]
+                                         "steps": trainer.stepsDone, "seconds": seconds,
+                                         "blas_kernel": NumericPlatform.blasKernel, "cpu": NumericPlatform.cpu]
             if let n = config.params["N"] { object["N"] = Int(n) }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -84,6 +86,7 @@ struct TrainBench: ParsableCommand {
                 print(String(format: "  score (mean return of the last 100 training episodes): %.2f", score))
             }
             print(String(format: "  vs Stable-Baselines3 PPO on Pendulum (1,548 steps/s on this machine kind): %.1f×", rate / 1548))
+            print("  BLAS kernel \(NumericPlatform.blasKernel) on \(NumericPlatform.cpu) (OPENBLAS_CORETYPE forces another)")
         }
     }
 }
