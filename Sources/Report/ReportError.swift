@@ -1,3 +1,5 @@
+import ExperimentStore
+
 /// Everything the report refuses, each described in one line for standard error.
 public enum ReportError: Error, Equatable, CustomStringConvertible {
     case noStore(path: String)
@@ -14,8 +16,7 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
         case let .noSweeps(path):
             return "\(path): the store has no sweeps yet"
         case let .unknownSweep(name, existing):
-            let list = existing.map { "'\($0)'" }.joined(separator: ", ")
-            return "no sweep named '\(name)'; the store has: \(list.isEmpty ? "none" : list)"
+            return "\(StoreError.noSuchSweep(name: name, stored: existing))"   // one wording, mcpo-sweep's too
         case let .emptySweep(name, counts):
             let states = ["pending", "running", "done", "failed"]
             let summary = states.map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")

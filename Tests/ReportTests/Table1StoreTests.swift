@@ -99,7 +99,7 @@ import Testing
             try Table1.chooseSweep(named: "nope", in: f.store)
         }
         #expect(ReportError.unknownSweep(name: "nope", existing: ["old", "new"]).description
-            == "no sweep named 'nope'; the store has: 'old', 'new'")
+            == "no sweep named 'nope' (stored: old, new)")
     }
 
     @Test func emptySweepIsAnError() throws {
