@@ -28,6 +28,9 @@ import GRDB
 ///   read-only connection, `query_only`); it reads stores of any older schema, also in a
 ///   read-only directory. Its write operations throw.
 /// - SQL lives in this module only: other modules use these typed operations.
+/// - The operations a scheduler and its workers need (`RunQueue`) and those a reader needs
+///   (`ResultsReader`) are protocols (StoreContract.swift), which a second backend implements
+///   with the same guarantees; `StoreContractTests` runs through them for every backend.
 public final class Store: @unchecked Sendable {
     /// The connection(s): a WAL pool when writable, one read-only connection otherwise.
     let pool: any DatabaseWriter
