@@ -24,7 +24,7 @@ extension Table1 {
     }
 
     /// Opens an existing store read-only; never creates, migrates or writes one.
-    public static func openStore(path: String) throws -> Store {
+    public static func openStore(path: String) throws -> any ResultsReader {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw ReportError.noStore(path: path)
@@ -34,7 +34,7 @@ extension Table1 {
 
     /// `name` if given (it must exist); otherwise the store's only sweep, or else the most
     /// recently created one.
-    public static func chooseSweep(named name: String?, in store: Store) throws -> SweepChoice {
+    public static func chooseSweep(named name: String?, in store: any ResultsReader) throws -> SweepChoice {
         let sweeps = try store.sweeps().sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }   // oldest first
         let names = sweeps.map(\.name)
         if let name {
@@ -50,7 +50,7 @@ extension Table1 {
     /// Every finished run of the sweep with its score: the `score` metric at the run's largest
     /// step. Runs that are not 'done' are ignored; a 'done' run without any score is returned in
     /// `unscored` (the caller may warn about it).
-    public static func runScores(sweepID: Int64, in store: Store) throws
+    public static func runScores(sweepID: Int64, in store: any ResultsReader) throws
         -> (scores: [RunScore], unscored: [Int64], counts: [String: Int])
     {
         var scores: [RunScore] = []
@@ -71,7 +71,7 @@ extension Table1 {
 
     /// Loads the table of one sweep. Throws `emptySweep` when no finished run has a score.
     public static func load(
-        from store: Store, sweep: SweepChoice, reference: ReferenceTable? = nil
+        from store: any ResultsReader, sweep: SweepChoice, reference: ReferenceTable? = nil
     ) throws -> (table: Table1, unscored: [Int64]) {
         let (scores, unscored, counts) = try runScores(sweepID: sweep.id, in: store)
         guard !scores.isEmpty else { throw ReportError.emptySweep(name: sweep.name, counts: counts) }

@@ -29,7 +29,7 @@ struct StatusCommand: ParsableCommand {
             let perSweep = try sweeps.filter { sweepID == nil || $0.id == sweepID }
                 .map { (name: $0.name, counts: try store.statusCounts(sweepID: $0.id), cancelled: $0.cancelledAt != nil) }
             let names = Dictionary(uniqueKeysWithValues: sweeps.map { ($0.id, $0.name) })
-            let schedulers = try store.liveSchedulers().map { (record: $0, sweep: $0.sweepID.flatMap { names[$0] }) }
+            let schedulers = try store.liveSchedulers(now: Store.unixNow()).map { (record: $0, sweep: $0.sweepID.flatMap { names[$0] }) }
             return Snapshot(counts: try store.statusCounts(sweepID: sweepID), perSweep: perSweep, schedulers: schedulers)
         }
         let counts = snapshot.counts

@@ -7,7 +7,7 @@ import Sweep
 /// store: each failure is one line on standard error and exit status 2.
 enum StoreLookup {
     /// Runs `body` on the store's read-only handle; store problems become one line and exit 2.
-    static func read<T>(_ db: String, command: String, _ body: (Store) throws -> T) throws -> T {
+    static func read<T>(_ db: String, command: String, _ body: (any ResultsReader) throws -> T) throws -> T {
         do {
             return try body(try Store.openReadOnly(path: db))
         } catch let error as StoreError {
@@ -22,7 +22,7 @@ enum StoreLookup {
     struct LookupError: Error { let message: String }
 
     /// The sweep named `name`, or an error with a did-you-mean among the stored names.
-    static func sweep(_ store: Store, named name: String) throws -> SweepRecord {
+    static func sweep(_ store: any ResultsReader, named name: String) throws -> SweepRecord {
         if let sweep = try store.sweep(named: name) { return sweep }
         let names = try store.sweeps().map(\.name)
         var message = "\(StoreError.noSuchSweep(name: name, stored: names))"
@@ -30,7 +30,7 @@ enum StoreLookup {
         throw LookupError(message: message)
     }
 
-    static func run(_ store: Store, id: Int64) throws -> RunRecord {
+    static func run(_ store: any ResultsReader, id: Int64) throws -> RunRecord {
         if let run = try store.run(id: id) { return run }
         let known = try store.runIDRange().map { "runs are \($0.lowerBound)…\($0.upperBound)" } ?? "the store has no runs"
         throw LookupError(message: "no run with id \(id) (\(known); see 'mcpo-sweep list')")
