@@ -136,21 +136,16 @@ extension Store {
     static func updateHeld(_ db: Database, runID: Int64, worker: WorkerID, set: String, _ values: StatementArguments) throws {
         try db.execute(sql: "UPDATE runs SET \(set) WHERE id = ? AND status = 'running' AND worker = ?",
                        arguments: values + [runID, worker.description])
-        if db.changesCount == 0 {
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [runID]) != nil else {
-                throw StoreError.noSuchRun(id: runID)
-            }
-            throw StoreError.leaseLost(runID: runID, worker: worker.description)
-        }
+        if db.changesCount == 0 { throw try notHeld(db, runID: runID, worker: worker) }
     }
 
-    /// Throws `leaseLost` (or `noSuchRun`) unless `worker` holds the running run.
-    static func requireHeld(_ db: Database, runID: Int64, worker: WorkerID) throws {
-        let holder = try Row.fetchOne(db, sql: "SELECT status, worker FROM runs WHERE id = ?", arguments: [runID])
-        guard let holder else { throw StoreError.noSuchRun(id: runID) }
-        guard holder["status"] == RunStatus.running.rawValue, holder["worker"] == worker.description else {
-            throw StoreError.leaseLost(runID: runID, worker: worker.description)
+    /// Why a write guarded by "the run is running and held by `worker`" changed nothing:
+    /// `noSuchRun` or `leaseLost`.
+    static func notHeld(_ db: Database, runID: Int64, worker: WorkerID) throws -> StoreError {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [runID]) != nil else {
+            return .noSuchRun(id: runID)
         }
+        return .leaseLost(runID: runID, worker: worker.description)
     }
 
     /// Appends a `run_events` row about `run` (at its current attempt and steps_done).

@@ -7,11 +7,12 @@ extension Store {
     /// same attempt). Throws `leaseLost` unless `worker` holds the run.
     public func recordAttempt(runID: Int64, worker: WorkerID, platform: Platform, now: Double = Store.unixNow()) throws {
         try pool.write { db in
-            try Store.requireHeld(db, runID: runID, worker: worker)
             try db.execute(sql: """
                 INSERT OR REPLACE INTO run_attempts (run_id, attempt, worker, blas_kernel, cpu, started_at)
-                SELECT id, attempts, ?, ?, ?, ? FROM runs WHERE id = ?
-                """, arguments: [worker.description, platform.blasKernel, platform.cpu, Store.timestamp(now), runID])
+                SELECT id, attempts, ?, ?, ?, ? FROM runs WHERE id = ? AND status = 'running' AND worker = ?
+                """, arguments: [worker.description, platform.blasKernel, platform.cpu, Store.timestamp(now), runID,
+                                 worker.description])
+            if db.changesCount == 0 { throw try Store.notHeld(db, runID: runID, worker: worker) }
         }
     }
 

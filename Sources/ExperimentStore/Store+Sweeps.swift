@@ -57,13 +57,15 @@ extension Store {
     }
 
     /// For `extendSweep`: nil when no sweep has that name; otherwise the stored sweep and the
-    /// runs to add, or `cannotExtend` when a stored run is not in `runs`. Reads only.
-    /// `checkExtension` on this store (read-only handles included).
+    /// runs to add, or `cannotExtend` when a stored run is not in `runs`. Reads only, so it runs
+    /// on a read-only handle first.
     public func checkExtension(_ sweep: NewSweep, runs: [NewRun]) throws -> (SweepRecord, [NewRun])? {
         try pool.read { db in try Store.checkExtension(db, sweep, runs: runs) }
     }
 
-    /// `checkSweep` on this store (read-only handles included).
+    /// Compares `sweep` with the stored sweep of the same name: nil when there is none, the
+    /// stored record when it has the same spec and the same runs, `StoreError.sweepChanged`
+    /// (naming what changed) otherwise. Reads only, so it runs on a read-only handle first.
     public func checkSweep(_ sweep: NewSweep, runs: [NewRun]) throws -> SweepRecord? {
         try pool.read { db in try Store.checkSweep(db, sweep, runs: runs) }
     }
@@ -81,9 +83,6 @@ extension Store {
         return (existing, runs.filter { !storedHashes.contains($0.configHash) })
     }
 
-    /// Compares `sweep` with the stored sweep of the same name: nil when there is none, the
-    /// stored record when it has the same spec and the same runs, `StoreError.sweepChanged`
-    /// (naming what changed) otherwise. Reads only, so it can run on `Store.inspect` first.
     static func checkSweep(_ db: Database, _ sweep: NewSweep, runs: [NewRun]) throws -> SweepRecord? {
         guard let existing = try fetchSweep(db, named: sweep.name) else { return nil }
         if existing.specHash != sweep.specHash || existing.specJSON != sweep.specJSON {

@@ -55,21 +55,12 @@ public final class Store: @unchecked Sendable {
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 {
             do { _ = try Store.openReadOnly(path: path) } catch StoreError.uninitialized {}
         }
-        // Opening switches the file to WAL mode, which fails with "database is locked" at once
-        // (no busy handler yet) while another process creates or opens the same new store:
-        // wait for it, up to 10 s.
-        var opened: DatabasePool?
-        for attempt in 0... {
-            do {
-                opened = try DatabasePool(path: path, configuration: config)
-                break
-            } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) && attempt < 100 {
-                Thread.sleep(forTimeInterval: 0.1)
-            } catch {
-                throw StoreError.cannotOpen(path: path, reason: Store.reason(error))
-            }
+        do {
+            // Opening switches the file to WAL mode: see `waitingWhileLocked`.
+            pool = try Store.waitingWhileLocked { try DatabasePool(path: path, configuration: config) }
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: Store.reason(error))
         }
-        pool = opened!
         isReadOnly = false
         try migrate()
     }
@@ -102,19 +93,10 @@ public final class Store: @unchecked Sendable {
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
         do {
             func open(_ name: String) throws -> DatabaseQueue {
-                // Another process creating the store, or switching it to WAL mode, can make the
-                // opening itself fail with "database is locked" before any busy handler runs:
-                // wait for it, up to 10 s, as `migrate` does.
-                var attempt = 0
-                while true {
-                    do {
-                        let queue = try DatabaseQueue(path: name, configuration: config)
-                        try queue.read { db in try checkSchema(db, path: path) }
-                        return queue
-                    } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) && attempt < 100 {
-                        attempt += 1
-                        Thread.sleep(forTimeInterval: 0.1)
-                    }
+                try waitingWhileLocked {
+                    let queue = try DatabaseQueue(path: name, configuration: config)
+                    try queue.read { db in try checkSchema(db, path: path) }
+                    return queue
                 }
             }
             do {
@@ -130,6 +112,20 @@ public final class Store: @unchecked Sendable {
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: reason(error))
         }
+    }
+
+    /// Runs `open`, again every 0.1 s for up to 10 s while it fails with "database is locked":
+    /// another process creating the store, or switching it to WAL mode, makes opening fail at
+    /// once, before any busy handler runs.
+    private static func waitingWhileLocked<T>(_ open: () throws -> T) throws -> T {
+        for _ in 0..<100 {
+            do {
+                return try open()
+            } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) {
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+        return try open()
     }
 
     /// Throws unless `db` holds a store this binary knows: `uninitialized` (no schema yet, or

@@ -51,7 +51,7 @@ public enum Worker {
 
     /// This process's numeric platform (BLAS kernel and CPU), recorded with each attempt and
     /// each checkpoint.
-    public static var platform: Platform { Platform(blasKernel: NumericPlatform.blasKernel, cpu: NumericPlatform.cpu) }
+    public static let platform = Platform(blasKernel: NumericPlatform.blasKernel, cpu: NumericPlatform.cpu)
 
     public static let defaultLeaseSeconds = 60.0
     public static let defaultCheckpointSeconds = 5.0

@@ -12,21 +12,15 @@ extension MCPO {
         k.outψold.pointer.update(from: outOld, count: rows * net.head.outputSize)
         net.logProb(output: outOld, θ: ψold.pointer, actions: c.actions, rows: rows, scratch: c.distributionScratch,
                     into: k.logProbψold.pointer)
-        func meanKL(_ p: UnsafePointer<Float>, _ θp: UnsafePointer<Float>, _ q: UnsafePointer<Float>,
-                    _ θq: UnsafePointer<Float>) -> Float {
-            net.kl(outputP: p, θP: θp, outputQ: q, θQ: θq, rows: rows, scratch: c.distributionScratch,
-                   into: k.rowKL.pointer)
-            return c.meanOf(k.rowKL.pointer)
-        }
         func mean(_ f: (Int) -> Float) -> Float {
             var s: Float = 0
             for t in 0..<rows { s += f(t) }
             return s / Float(rows)
         }
         let v = k.features.pointer
-        v[0] = meanKL(c.output, c.θ, k.outψold.pointer, ψold.pointer)              // 1 d(θ, ψold)
-        v[1] = meanKL(c.oldOutput, c.θold, k.outψold.pointer, ψold.pointer)        // 2 d(θold, ψold)
-        v[2] = meanKL(c.oldOutput, c.θold, c.output, c.θ)                         // 3 d(θold, θ)
+        v[0] = distance(c.output, c.θ, k.outψold.pointer, ψold.pointer, c, k)              // 1 d(θ, ψold)
+        v[1] = distance(c.oldOutput, c.θold, k.outψold.pointer, ψold.pointer, c, k)        // 2 d(θold, ψold)
+        v[2] = distance(c.oldOutput, c.θold, c.output, c.θ, c, k)                         // 3 d(θold, θ)
         v[3] = mean { exp(k.logProbψold[$0] - c.oldLogProb[$0]) * c.advantages[$0] }  // 4 Ê[R_t(ψold)]
         v[4] = mean { c.advantages[$0] }                                           // 5 Ê[R_t(θold)]
         v[5] = mean { exp(c.logProb[$0] - c.oldLogProb[$0]) * c.advantages[$0] }  // 6 Ê[R_t(θ)]

@@ -188,7 +188,7 @@ struct MCPO: Codable {
     }
 
     /// d(p, q) = Ê_t KL[π_p ‖ π_q] on the minibatch, from the two policies' outputs.
-    private func distance(_ p: UnsafePointer<Float>, _ θp: UnsafePointer<Float>, _ q: UnsafePointer<Float>,
+    func distance(_ p: UnsafePointer<Float>, _ θp: UnsafePointer<Float>, _ q: UnsafePointer<Float>,
                           _ θq: UnsafePointer<Float>, _ c: MinibatchContext, _ k: Cache) -> Float {
         c.net.kl(outputP: p, θP: θp, outputQ: q, θQ: θq, rows: c.rows, scratch: c.distributionScratch, into: k.rowKL.pointer)
         return c.meanOf(k.rowKL.pointer)
@@ -207,9 +207,7 @@ struct MCPO: Codable {
             write = false
         default:
             let out = MLP.forward(parameters: θ, input: c.observations, rows: c.rows, workspace: k.policy)
-            c.net.kl(outputP: out, θP: θ, outputQ: k.outψ.pointer, θQ: k.ψ.pointer, rows: c.rows,
-                     scratch: c.distributionScratch, into: k.rowKL.pointer)
-            let dThetaPsi = c.meanOf(k.rowKL.pointer)
+            let dThetaPsi = distance(out, θ, k.outψ.pointer, k.ψ.pointer, c, k)
             diagnostics.dThetaPsiSum += Double(dThetaPsi)
             write = dThetaPsi > check.dOldPsi
         }

@@ -23,8 +23,8 @@ enum PolicyMethod: Codable, Equatable {
         }
         func choice(_ key: String) -> String { config.choices[key] ?? info.choices[key]![0] }
         for key in config.params.keys.sorted() { try info.check(key, config.params[key]!) }
-        for key in info.defaults.keys.sorted() where config.params[key] == nil { try info.check(key, info.defaults[key]!) }
-        // Every value below has passed `info.check`, the one validator (the sweep parser's too).
+        // Every value below has passed `info.check`, the one validator (the sweep parser's too);
+        // the catalog's defaults pass it too (`everyMethodKeyHasOneRuleThatAdmitsItsDefault`).
         func value(_ key: String) -> Double { config.params[key] ?? info.defaults[key]! }
         switch info.name {
         case "PPO": self = .ppo(PPO(clip: Float(value("clip"))))

@@ -25,7 +25,7 @@ struct RunCommand: ParsableCommand {
         let options = execution.schedulerOptions(db: db)
         let stop = StopSignal()
         stop.install()
-        let prepared = try sweepFile.store(file: file, db: db, command: "run")
+        let prepared = try sweepFile.store(file: file, db: db)
         let sweepID = prepared.insertion.sweepID
         let name = prepared.spec.name
         noteOtherSchedulers(prepared.store)

@@ -18,7 +18,7 @@ struct SubmitCommand: ParsableCommand {
     @OptionGroup var sweepFile: SweepFileOptions
 
     func run() throws {
-        let prepared = try sweepFile.store(file: file, db: db, command: "submit")
+        let prepared = try sweepFile.store(file: file, db: db)
         let daemons = (try? prepared.store.liveSchedulers().filter { $0.kind == .daemon }) ?? []
         if daemons.isEmpty {
             printError("note: no daemon is running on \(db); start one with 'mcpo-sweep daemon --db \(db)' "

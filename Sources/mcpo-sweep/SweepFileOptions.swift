@@ -17,7 +17,7 @@ struct SweepFileOptions: ParsableArguments {
     }
 
     /// Parses, checks and stores FILE; prints what was stored. Bad input: one line, exit 2.
-    func store(file: String, db: String, command: String) throws -> SweepLaunch.Prepared {
+    func store(file: String, db: String) throws -> SweepLaunch.Prepared {
         let mode: SweepLaunch.Mode = extend ? .extend : newName.map { .newName($0) } ?? .strict
         let prepared: SweepLaunch.Prepared
         do {

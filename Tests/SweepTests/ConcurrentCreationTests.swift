@@ -10,11 +10,7 @@ func twoSchedulersCreatingOneStoreTogetherBothSucceed() throws {
     for round in 0..<5 {
         let scratch = try Scratch()
         scratch.write("tiny.yaml", tinySweep)
-        let a = try Tool.start(["run", "tiny.yaml", "--workers", "1"], in: scratch.url, log: "a")
-        let b = try Tool.start(["run", "tiny.yaml", "--workers", "1"], in: scratch.url, log: "b")
-        a.waitUntilExit()
-        b.waitUntilExit()
-        let logs = ["a", "b"].map { (try? String(contentsOf: scratch.url.appendingPathComponent("\($0).err"), encoding: .utf8)) ?? "" }
-        #expect(a.terminationStatus == 0 && b.terminationStatus == 0, "round \(round): \(logs)")
+        let (statuses, logs) = try Tool.runTwice(["run", "tiny.yaml", "--workers", "1"], in: scratch.url)
+        #expect(statuses == [0, 0], "round \(round): \(logs)")
     }
 }

@@ -104,12 +104,8 @@ import Testing
     func twoSchedulersShareASweepAndExecuteEachRunOnce() throws {
         let scratch = try Scratch()
         scratch.write("tiny.yaml", tinySweep.replacingOccurrences(of: "seeds: 2", with: "seeds: 5"))
-        let a = try Tool.start(["run", "tiny.yaml", "--workers", "2"], in: scratch.url, log: "a")
-        let b = try Tool.start(["run", "tiny.yaml", "--workers", "2"], in: scratch.url, log: "b")
-        a.waitUntilExit()
-        b.waitUntilExit()
-        let logs = ["a", "b"].map { (try? String(contentsOf: scratch.url.appendingPathComponent("\($0).err"), encoding: .utf8)) ?? "" }
-        #expect(a.terminationStatus == 0 && b.terminationStatus == 0, "\(logs)")
+        let (statuses, logs) = try Tool.runTwice(["run", "tiny.yaml", "--workers", "2"], in: scratch.url)
+        #expect(statuses == [0, 0], "\(logs)")
         let store = try Store.openExisting(path: scratch.path("mcpo.sqlite"))
         let runs = try store.runs()
         #expect(runs.count == 10 && runs.allSatisfy { $0.status == .done && $0.attempts == 1 })

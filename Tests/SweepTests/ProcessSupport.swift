@@ -49,6 +49,15 @@ enum Tool {
                       stderr: (try? String(contentsOf: dir.appendingPathComponent(name + ".err"), encoding: .utf8)) ?? "")
     }
 
+    /// Starts `mcpo-sweep ARGUMENTS` twice at once in `dir` and waits for both: their exit
+    /// statuses and standard errors.
+    static func runTwice(_ arguments: [String], in dir: URL) throws -> (statuses: [Int32], logs: [String]) {
+        let processes = try ["a", "b"].map { try start(arguments, in: dir, log: $0) }
+        for process in processes { process.waitUntilExit() }
+        let logs = ["a", "b"].map { (try? String(contentsOf: dir.appendingPathComponent("\($0).err"), encoding: .utf8)) ?? "" }
+        return (processes.map(\.terminationStatus), logs)
+    }
+
     /// The pids whose parent is `pid` (from /proc).
     static func children(of pid: Int32) -> [Int32] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
