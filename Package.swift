@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "LinearAlgebra", "Environments"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding"]),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Networks", "Environments"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Networks", "Environments", "BinaryCoding"]),
         .testTarget(name: "ExperimentStoreTests", dependencies: ["ExperimentStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "ExperimentStore", "Trainer", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "ExperimentStore", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -11,8 +11,7 @@ public enum SweepParser {
 
     /// Parses the file at `path`.
     public static func parse(contentsOf path: String,
-                             environments: [String] = EnvironmentCatalog.names,
-                             methods: [MethodInfo] = MethodCatalog.all) throws -> SweepSpec {
+                             environments: [String] = EnvironmentCatalog.names) throws -> SweepSpec {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw SweepFileError(file: path, line: nil, column: nil, message: "no such sweep file")
@@ -26,15 +25,15 @@ public enum SweepParser {
         guard let text = String(data: data, encoding: .utf8) else {
             throw SweepFileError(file: path, line: nil, column: nil, message: "the sweep file is not UTF-8 text")
         }
-        return try parse(yaml: text, file: path, environments: environments, methods: methods)
+        return try parse(yaml: text, file: path, environments: environments)
     }
 
-    /// Parses sweep YAML; `file` names it in errors. `environments` and `methods` are the valid
-    /// names (the catalogs by default).
+    /// Parses sweep YAML; `file` names it in errors. `environments` are the valid names (the
+    /// catalog's by default); methods are `MethodCatalog`'s, each value checked by the method's
+    /// own initialiser.
     public static func parse(yaml: String, file: String = "<sweep>",
-                             environments: [String] = EnvironmentCatalog.names,
-                             methods: [MethodInfo] = MethodCatalog.all) throws -> SweepSpec {
-        let reader = Reader(file: file, environments: environments, methods: methods)
+                             environments: [String] = EnvironmentCatalog.names) throws -> SweepSpec {
+        let reader = Reader(file: file, environments: environments)
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -79,7 +78,7 @@ public enum SweepParser {
 private struct Reader {
     let file: String
     let environments: [String]
-    let methods: [MethodInfo]
+    var methods: [MethodInfo] { MethodCatalog.all }
 
     // MARK: errors
 
@@ -321,8 +320,9 @@ private struct Reader {
     }
 
     /// A method's block: each hyperparameter a value or a non-empty list of distinct values (a
-    /// grid axis). Numbers: what the method's `MethodInfo.check` admits. String options: one of
-    /// the catalog's choices.
+    /// grid axis). Every number and option is checked by building the method from it
+    /// (`MethodCatalog.validate`, the method's initialiser, as the trainer builds it); the
+    /// catalog entry only supplies the keys and the wording of the expectation.
     func methodParams(_ node: Node, info: MethodInfo, key: String) throws -> [String: [AxisValue]] {
         if isNull(node) { return [:] }
         let valid = info.defaults.keys.sorted { ($0 == info.signature ? "" : $0) < ($1 == info.signature ? "" : $1) }
@@ -335,16 +335,22 @@ private struct Reader {
             if info.defaults[k] != nil {
                 expectation = info.rule(for: k).expectation + " or a non-empty list of them"
                 item = { node in
-                    // The method's own validator (the trainer builds the method through it too).
-                    guard let x = self.number(node), (try? info.check(k, x)) != nil else {
-                        throw self.expected(node, key: path, expectation)
+                    guard let x = self.number(node) else { throw self.expected(node, key: path, expectation) }
+                    do {
+                        try MethodCatalog.validate(method: info.name, MethodParameters([k: x]))
+                    } catch let TrainerError.invalidParameter(_, _, expected, _) {
+                        throw self.expected(node, key: path, expected + " or a non-empty list of them")
+                    } catch {
+                        throw self.error(at: node, "key '\(path)': \(error)")
                     }
                     return .number(x)
                 }
             } else if let choices = info.choices[k] {
                 expectation = "one of \(choices.joined(separator: ", ")) or a non-empty list of them"
                 item = { node in
-                    guard case let .scalar(scalar) = node, choices.contains(scalar.string) else {
+                    guard case let .scalar(scalar) = node,
+                          (try? MethodCatalog.validate(method: info.name, MethodParameters(choices: [k: scalar.string]))) != nil
+                    else {
                         var found = self.describe(node)
                         if case let .scalar(scalar) = node {
                             found = "'\(scalar.string)'"

@@ -208,12 +208,11 @@ final class RunExecution {
             return nil
         }
         do {
-            let state = try TrainingState(checkpointData: checkpoint.state, format: checkpoint.format)
-            guard state.config == config else { throw TrainerError.invalidCheckpoint("its config is not the run's") }
-            guard state.stepsDone == checkpoint.step else {
-                throw TrainerError.invalidCheckpoint("state at step \(state.stepsDone), stored at step \(checkpoint.step)")
+            let trainer = try Trainer(checkpointData: checkpoint.state, format: checkpoint.format)
+            guard trainer.config == config else { throw TrainerError.invalidCheckpoint("its config is not the run's") }
+            guard trainer.stepsDone == checkpoint.step else {
+                throw TrainerError.invalidCheckpoint("state at step \(trainer.stepsDone), stored at step \(checkpoint.step)")
             }
-            let trainer = try Trainer(state: state)
             savedStep = checkpoint.step
             try store.noteResumed(runID: run.id, worker: worker, step: checkpoint.step, bytes: checkpoint.state.count)
             let here = Worker.platform
@@ -239,10 +238,9 @@ final class RunExecution {
 
     /// Writes the trainer's state and the pending metrics in one transaction.
     private func save(_ trainer: Trainer, release: Bool, reason: String? = nil) throws {
-        // Encoded at once, between iterations: the state shares MCPO's memory buffer with the trainer.
-        let data = try trainer.state().checkpointData()
+        let data = try trainer.checkpointData()
         try store.saveCheckpoint(runID: run.id, worker: worker, step: trainer.stepsDone, state: data,
-                                 format: TrainingState.checkpointFormat, metrics: pending.rows,
+                                 format: Trainer.checkpointFormat, metrics: pending.rows,
                                  leaseSeconds: options.leaseSeconds, release: release, reason: reason,
                                  platform: Worker.platform)
         pending.removeAll()

@@ -45,18 +45,10 @@ extension MCPO {
         }
     }
 
-    mutating func cacheFor(_ c: MinibatchContext) -> Cache {
+    func cacheFor(_ c: MinibatchContext) -> Cache {
         if let cache { return cache }
         let made = Cache(net: c.net, capacity: c.capacity, attention: attention)
         cache = made
         return made
-    }
-}
-
-extension MCPO: Equatable {
-    /// Equal when their persisted states are (the scratch cache does not count).
-    static func == (a: MCPO, b: MCPO) -> Bool {
-        let encoder = JSONEncoder()
-        return (try? encoder.encode(a)) == (try? encoder.encode(b))
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// MCPO's per-iteration diagnostics (method.md §4).
 extension MCPO {
-    mutating func record(alphaMean: Float, β: Float, dOldPsi: Float, filled: Int, k: Cache) {
+    func record(alphaMean: Float, β: Float, dOldPsi: Float, filled: Int, k: Cache) {
         diagnostics.minibatches += 1
         diagnostics.alphaSum += Double(alphaMean)
         if β == betaMax && ablation != .annealed_beta { diagnostics.betaMaxCount += 1 }
@@ -18,7 +18,7 @@ extension MCPO {
     }
 
     /// Per-iteration metrics (method.md §4); resets the sums.
-    mutating func iterationMetrics() -> [String: Double] {
+    func iterationMetrics() -> [String: Double] {
         let d = diagnostics, m = Double(max(d.minibatches, 1))
         diagnostics = Diagnostics()
         var out: [String: Double] = [

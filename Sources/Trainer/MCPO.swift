@@ -5,8 +5,8 @@ import Networks
 /// Memory-Constrained Policy Optimisation (method.md §3). Two trust regions for θ — around θold
 /// and around the virtual policy ψ = Σ_j w_j·θ_j built by attention over a memory of past
 /// policies — weighed per sample by the forget gate α_t, with a switching coefficient β.
-struct MCPO: Codable {
-    enum Ablation: String, Codable, CaseIterable, Sendable {
+final class MCPO: PolicyObjective {
+    enum Ablation: String, CaseIterable, Sendable {
         case none, no_psi, annealed_beta, frequent_writing, uniform_writing, mean_psi, half_features
     }
 
@@ -15,34 +15,46 @@ struct MCPO: Codable {
     /// after its last update (θ is then the policy about to become θold), so that M holds one
     /// policy per iteration at most — "a wide range of past policies" — rather than the last few
     /// minibatch steps of the current iteration.
-    enum WriteEvery: String, Codable, CaseIterable, Sendable {
+    enum WriteEvery: String, CaseIterable, Sendable {
         case minibatch, iteration
     }
+
+    static let info = MethodInfo(
+        name: "MCPO", signature: "N",
+        defaults: ["N": 10, "beta_max": 10, "beta_min": 0.01, "write_interval": 10, "dropout": 0.5],
+        choices: ["ablation": Ablation.allCases.map(\.rawValue), "write_every": WriteEvery.allCases.map(\.rawValue)],
+        rules: ["N": .wholePositive, "write_interval": .wholePositive, "dropout": .fraction])
+    static let coefficientMetric = "beta"
 
     let betaMax: Float
     let betaMin: Float
     let ablation: Ablation
     let writeInterval: Int
-    /// nil: `minibatch` (checkpoints written before the option existed decode as that).
-    let writeEvery: WriteEvery?
+    let writeEvery: WriteEvery
+    /// M, with N slots; its vectors (and ψold) are allocated on the first minibatch, when the
+    /// network's size is known.
     var memory: PolicyMemory
     var attention: AttentionNetwork
     /// ψold: the virtual policy of the previous minibatch step (θold before the first).
-    private(set) var ψold: FloatBuffer
+    private(set) var ψold = FloatBuffer(count: 0)
     private(set) var started = false
     var diagnostics = Diagnostics()
-    /// Buffers reused every minibatch; rebuilt on demand, never persisted.
+    /// Buffers reused every minibatch; built on the first, never persisted.
     var cache: Cache?
     /// What the write check after θ's step needs from the same minibatch's `policyLoss` (which
     /// sets it; `afterStep` consumes it). Never persisted: checkpoints fall between iterations.
     private var pendingWrite: WriteCheck?
 
+    /// The write check's inputs, handed from `policyLoss` to `afterStep` of one minibatch.
     struct WriteCheck {
         /// d(θold, ψ) on the minibatch, the right-hand side of Eq. 3.
         let dOldPsi: Float
+        /// ψ and π_ψ's outputs on the minibatch.
+        let ψ: UnsafePointer<Float>
+        let outψ: UnsafePointer<Float>
     }
 
-    struct Diagnostics: Codable, Equatable {
+    struct Diagnostics: Codable {
         var minibatches = 0
         var alphaSum = 0.0
         var betaMaxCount = 0
@@ -53,21 +65,48 @@ struct MCPO: Codable {
         var writes = 0
     }
 
-    enum CodingKeys: String, CodingKey {
-        case betaMax, betaMin, ablation, writeInterval, writeEvery, memory, attention, ψold = "psiOld", started, diagnostics
+    init(_ parameters: MethodParameters) throws {
+        let p = try parameters.checked(by: Self.info)
+        betaMax = Float(p.value("beta_max"))
+        betaMin = Float(p.value("beta_min"))
+        ablation = Ablation(rawValue: p.choice("ablation"))!
+        writeInterval = Int(p.value("write_interval"))
+        writeEvery = WriteEvery(rawValue: p.choice("write_every"))!
+        let n = Int(p.value("N"))
+        memory = PolicyMemory(capacity: n, parameterCount: 0)
+        attention = AttentionNetwork(inputSize: ablation == .half_features ? 6 : 12, slots: n, dropout: p.value("dropout"),
+                                     learningRate: Float(p.learningRate), seed: p.seed)
     }
 
-    init(N: Int, betaMax: Double, betaMin: Double, ablation: Ablation, writeInterval: Int,
-         writeEvery: WriteEvery = .minibatch, dropout: Double, parameterCount: Int, learningRate: Float, seed: UInt64) {
-        self.writeEvery = writeEvery == .minibatch ? nil : writeEvery
-        self.betaMax = Float(betaMax)
-        self.betaMin = Float(betaMin)
-        self.ablation = ablation
-        self.writeInterval = writeInterval
-        memory = PolicyMemory(capacity: N, parameterCount: parameterCount)
-        attention = AttentionNetwork(inputSize: ablation == .half_features ? 6 : 12, slots: N, dropout: dropout,
-                                     learningRate: learningRate, seed: seed)
-        ψold = FloatBuffer(count: parameterCount)
+    /// The memory, the attention network with its optimiser and generator, ψold, and the
+    /// iteration's diagnostic sums.
+    struct State: Codable {
+        let memory: PolicyMemory
+        let attention: AttentionNetwork
+        let ψold: FloatBuffer
+        let started: Bool
+        let diagnostics: Diagnostics
+
+        enum CodingKeys: String, CodingKey {
+            case memory, attention, ψold = "psiOld", started, diagnostics
+        }
+    }
+
+    var state: State {
+        State(memory: memory, attention: attention, ψold: ψold, started: started, diagnostics: diagnostics)
+    }
+
+    func restore(_ s: State) throws {
+        guard s.memory.capacity == memory.capacity, s.attention.slots == attention.slots,
+              s.attention.inputSize == attention.inputSize, s.attention.parameterCount == attention.φ.count,
+              s.ψold.count == s.memory.parameterCount
+        else { throw TrainerError.invalidCheckpoint("MCPO state does not fit N = \(memory.capacity)") }
+        memory = s.memory
+        attention = s.attention
+        ψold = s.ψold
+        started = s.started
+        diagnostics = s.diagnostics
+        cache = nil
     }
 
     // MARK: Algorithm 1, one minibatch
@@ -75,13 +114,15 @@ struct MCPO: Codable {
     /// Builds ψ, steps φ on −L2 and returns −L1(θ) with its θ-gradient added to the context:
     /// the steps of Algorithm 1 for one minibatch, up to θ's optimiser step (`afterStep` does
     /// the rest).
-    mutating func policyLoss(_ c: MinibatchContext) -> PolicyStatistics {
-        let k = cacheFor(c)
+    func policyLoss(_ c: MinibatchContext) -> PolicyStatistics {
         if !started {  // M and ψold start from θold (§3.2, §3.3)
+            memory = PolicyMemory(capacity: memory.capacity, parameterCount: c.net.parameterCount)
             memory.push(c.θold)
+            ψold = FloatBuffer(count: c.net.parameterCount)
             ψold.copy(fromPointer: c.θold)
             started = true
         }
+        let k = cacheFor(c)
         let features = contextFeatures(c, k)  // v_context on this minibatch (§3.3, Table 3)
         let filled = virtualPolicy(features: features, k)
         let outψ = evaluateVirtualPolicy(c, k)
@@ -90,7 +131,7 @@ struct MCPO: Codable {
         let β = switchingBeta(c, dOldTheta: features[2], dOldPsi: dOldPsi)   // feature 3 is d(θold, θ)
         let (surrogate, klTerms) = addL1Gradient(c, k, outψ: outψ, β: β)
         if ablation != .mean_psi { attentionStep(c, k, outψ: outψ) }
-        pendingWrite = WriteCheck(dOldPsi: dOldPsi)
+        pendingWrite = WriteCheck(dOldPsi: dOldPsi, ψ: k.ψ.pointer, outψ: outψ)
         record(alphaMean: alphaMean, β: β, dOldPsi: dOldPsi, filled: filled, k: k)
         return PolicyStatistics(loss: surrogate.loss + β * klTerms * (1 / Float(c.rows)),
                                 approxKL: surrogate.approxKL, coefficient: β)
@@ -98,7 +139,7 @@ struct MCPO: Codable {
 
     /// The virtual policy (§3.3, Eq. 4): w = softmax(f_φ(v)) over the filled slots (uniform for
     /// mean_psi) and ψ = Σ_j w_j θ_j, written into the cache. Returns |M|.
-    private mutating func virtualPolicy(features: UnsafeMutablePointer<Float>, _ k: Cache) -> Int {
+    private func virtualPolicy(features: UnsafeMutablePointer<Float>, _ k: Cache) -> Int {
         let filled = memory.count
         if ablation == .mean_psi {
             for j in 0..<memory.capacity { k.pass.weights[j] = j < filled ? 1 / Float(filled) : 0 }
@@ -171,7 +212,7 @@ struct MCPO: Codable {
 
     /// The attention step (§3.4): φ ascends L2(φ) = Ê[ratio_t(ψ)·Â_t], through
     /// ∂(−L2)/∂w_j = ⟨∇_ψ(−L2), θ_j⟩, softmax, dropout and the attention MLP.
-    private mutating func attentionStep(_ c: MinibatchContext, _ k: Cache, outψ: UnsafePointer<Float>) {
+    private func attentionStep(_ c: MinibatchContext, _ k: Cache, outψ: UnsafePointer<Float>) {
         let rows = c.rows, inv = 1 / Float(rows)
         let policyEnd = c.net.value.base
         k.gradψ.pointer.update(repeating: 0, count: policyEnd)
@@ -196,7 +237,7 @@ struct MCPO: Codable {
 
     /// After θ's step: conditional writing (Eq. 3) — push θ if d(θ, ψ) > d(θold, ψ) — or an
     /// ablation's writing rule; then ψold ← ψ.
-    mutating func afterStep(_ c: MinibatchContext, updated θ: UnsafePointer<Float>) {
+    func afterStep(_ c: MinibatchContext, updated θ: UnsafePointer<Float>) {
         guard let k = cache, let check = pendingWrite else { return }
         pendingWrite = nil
         let write: Bool
@@ -207,7 +248,7 @@ struct MCPO: Codable {
             write = false
         default:
             let out = MLP.forward(parameters: θ, input: c.observations, rows: c.rows, workspace: k.policy)
-            let dThetaPsi = distance(out, θ, k.outψ.pointer, k.ψ.pointer, c, k)
+            let dThetaPsi = distance(out, θ, check.outψ, check.ψ, c, k)
             diagnostics.dThetaPsiSum += Double(dThetaPsi)
             write = dThetaPsi > check.dOldPsi
         }

@@ -5,23 +5,27 @@
 /// - `schedule: original`: the MDPO authors' code, a KL coefficient 1/t_k with step size
 ///   t_k = 1 − k/K over the run's iterations k < K, which grows; here β_k = β0/t_k, so β0 = 1 is
 ///   that code and β0 still labels the Table 1 row.
-struct MDPO: Codable, Equatable {
-    enum Schedule: String, Codable, CaseIterable, Sendable {
+final class MDPO: PolicyObjective {
+    enum Schedule: String, CaseIterable, Sendable {
         case paper, original
     }
 
-    let beta0: Double
-    /// nil: `paper` (checkpoints written before the option existed decode as that).
-    let schedule: Schedule?
+    static let info = MethodInfo(name: "MDPO", signature: "beta0", defaults: ["beta0": 0.5],
+                                 choices: ["schedule": Schedule.allCases.map(\.rawValue)])
+    static let coefficientMetric = "beta"
 
-    init(beta0: Double, schedule: Schedule = .paper) {
-        self.beta0 = beta0
-        self.schedule = schedule == .paper ? nil : schedule
+    let beta0: Double
+    let schedule: Schedule
+
+    init(_ parameters: MethodParameters) throws {
+        let p = try parameters.checked(by: Self.info)
+        beta0 = p.value("beta0")
+        schedule = Schedule(rawValue: p.choice("schedule"))!
     }
 
     /// β of policy update i (0-based) of a run of `totalUpdates`, `updatesPerIteration` per iteration.
     func beta(update i: Int, totalUpdates: Int, updatesPerIteration: Int) -> Double {
-        switch schedule ?? .paper {
+        switch schedule {
         case .paper:
             return beta0 * (1 - Double(i) / Double(max(totalUpdates, 1)))
         case .original:

@@ -25,10 +25,9 @@ public enum ParameterRule: Sendable, Equatable {
     }
 }
 
-/// The methods the trainer knows, their signature hyperparameter and every key they accept.
-/// `check` is the one validator of a method's values: the sweep parser calls it on every value
-/// of a sweep file before anything is stored, and the trainer on every value it builds a method
-/// from, so a value the parser accepts is a value the method accepts. A new method is added here.
+/// A method's entry in the catalog: its signature hyperparameter, every key it accepts with its
+/// default and rule, and its string options. Its `init(_:)` checks values against this
+/// (`MethodParameters.checked(by:)`), and the sweep parser reads it for keys and error wording.
 public struct MethodInfo: Sendable, Equatable {
     public let name: String
     /// The hyperparameter a Table 1 row is labelled with (clip, beta, N, ...).
@@ -53,7 +52,7 @@ public struct MethodInfo: Sendable, Equatable {
 
     /// Throws `TrainerError.invalidParameter` unless `value` is admitted for numeric key `key`,
     /// `invalidConfig` for a key the method does not have.
-    public func check(_ key: String, _ value: Double) throws {
+    func check(_ key: String, _ value: Double) throws {
         guard defaults[key] != nil else {
             throw TrainerError.invalidConfig(
                 "\(name) has no hyperparameter '\(key)'; valid: \(defaults.keys.sorted().joined(separator: ", "))")
@@ -65,28 +64,47 @@ public struct MethodInfo: Sendable, Equatable {
     }
 }
 
+/// The methods the trainer knows. Adding one: see `Trainer`'s doc comment.
 public enum MethodCatalog {
-    public static let all: [MethodInfo] = [
-        MethodInfo(name: "KLAdaptive", signature: "d_targ", defaults: ["d_targ": 0.01, "beta_init": 1]),
-        MethodInfo(name: "KLFixed", signature: "beta", defaults: ["beta": 0.1]),
-        MethodInfo(name: "PPO", signature: "clip", defaults: ["clip": 0.2]),
-        MethodInfo(name: "MDPO", signature: "beta0", defaults: ["beta0": 0.5],
-                   choices: ["schedule": MDPO.Schedule.allCases.map(\.rawValue)]),
-        MethodInfo(name: "MCPO", signature: "N",
-                   defaults: ["N": 10, "beta_max": 10, "beta_min": 0.01, "write_interval": 10, "dropout": 0.5],
-                   choices: ["ablation": MCPO.Ablation.allCases.map(\.rawValue),
-                             "write_every": MCPO.WriteEvery.allCases.map(\.rawValue)],
-                   rules: ["N": .wholePositive, "write_interval": .wholePositive, "dropout": .fraction]),
-        MethodInfo(name: "VMPO", signature: "alpha0",
-                   defaults: ["alpha0": 1, "eta0": 1, "eps_eta": 0.01, "eps_alpha": 0.01, "eps_alpha_sigma": 1e-4]),
+    /// Every method, one line each.
+    static let types: [any PolicyObjective.Type] = [
+        KLAdaptive.self,
+        KLFixed.self,
+        PPO.self,
+        MDPO.self,
+        MCPO.self,
+        VMPO.self,
     ]
+
+    public static let all: [MethodInfo] = types.map { $0.info }
 
     /// Case-insensitive lookup; nil for an unknown method.
     public static func method(named name: String) -> MethodInfo? {
-        all.first { $0.name.lowercased() == name.lowercased() }
+        type(named: name)?.info
+    }
+
+    static func type(named name: String) -> (any PolicyObjective.Type)? {
+        types.first { $0.info.name.lowercased() == name.lowercased() }
     }
 
     public static var names: [String] { all.map(\.name) }
+
+    /// Builds the method named `method` from `parameters` through its initialiser, the method's
+    /// only validator, and discards it: what the sweep parser calls on every value before storing.
+    public static func validate(method: String, _ parameters: MethodParameters) throws {
+        _ = try make(method, parameters)
+    }
+
+    /// The method of a run's config, built through its initialiser.
+    static func make(_ config: TrainingConfig) throws -> any PolicyObjective {
+        try make(config.method, MethodParameters(config.params, choices: config.choices, learningRate: config.lr,
+                                                 seed: config.seed))
+    }
+
+    static func make(_ method: String, _ parameters: MethodParameters) throws -> any PolicyObjective {
+        guard let type = type(named: method) else { throw TrainerError.unknownMethod(method, valid: names) }
+        return try type.init(parameters)
+    }
 }
 
 /// Per-iteration metric keys every run records (the store's `metrics.key`).

@@ -2,8 +2,17 @@ import Foundation
 
 /// PPO-clip (method.md §2): L(θ) = Ê[min(ratio_t·Â_t, clip(ratio_t, 1−ε, 1+ε)·Â_t)],
 /// ratio_t = exp(log π_θ(a_t|s_t) − log π_θold(a_t|s_t)). The trainer minimises −L.
-struct PPO: Codable, Equatable {
+final class PPO: PolicyObjective {
+    static let info = MethodInfo(name: "PPO", signature: "clip", defaults: ["clip": 0.2])
+    static let coefficientMetric = "clip"
+    static let recordsClipFraction = true
+
     let clip: Float
+
+    init(_ parameters: MethodParameters) throws {
+        let p = try parameters.checked(by: Self.info)
+        clip = Float(p.value("clip"))
+    }
 
     func policyLoss(_ c: MinibatchContext) -> PolicyStatistics {
         var stats = lossGradient(logProb: c.logProb, oldLogProb: c.oldLogProb, advantages: c.advantages,
@@ -43,12 +52,4 @@ struct PPO: Codable, Equatable {
         stats.approxKL *= invRows
         return stats
     }
-}
-
-/// Per-minibatch figures every method reports (averaged over the iteration as metrics).
-struct PolicyStatistics {
-    var loss: Float = 0          // −L_method on this minibatch
-    var approxKL: Float = 0      // Ê[(ratio − 1) − log ratio] ≈ KL(π_θold ‖ π_θ)
-    var clipFraction: Float = 0  // PPO: share of samples with |ratio − 1| > ε
-    var coefficient: Float = 0   // the method's trust-region coefficient in force (ε, β, α)
 }

@@ -26,9 +26,9 @@ extension Trainer {
             MetricKey.valueLoss: sums.valueLoss / m,
             MetricKey.entropy: sums.entropy / m,
             MetricKey.approxKLMinibatch: sums.approxKL / m,
-            method.coefficientMetric: sums.coefficient / m,
+            type(of: method).coefficientMetric: sums.coefficient / m,
         ]
-        if case .ppo = method { metrics[MetricKey.clipFraction] = sums.clipFraction / m }
+        if type(of: method).recordsClipFraction { metrics[MetricKey.clipFraction] = sums.clipFraction / m }
         return metrics
     }
 

@@ -5,7 +5,20 @@ import Networks
 
 /// The on-policy loop of method.md §1: collect T steps on every actor with θold, compute GAE,
 /// then K epochs of minibatch updates. Everything a run needs lives here, allocated once;
-/// `state()` captures it as one Codable value and `init(state:)` resumes bit-identically.
+/// `checkpointData()` encodes it at once and `init(checkpointData:format:)` resumes bit-identically.
+///
+/// The policy objective is a `PolicyObjective`. Adding a method:
+/// 1. One new file `Sources/Trainer/<Name>.swift` with `final class <Name>: PolicyObjective`:
+///    `static let info` (name, signature hyperparameter, every key with its default and
+///    `ParameterRule`, string options), `coefficientMetric`, `init(_:)` reading its values through
+///    `parameters.checked(by: Self.info)` (plus any check of its own, thrown as
+///    `TrainerError.invalidParameter`), and `policyLoss`, which adds ∂(−L)/∂θ to the context.
+///    Implement `afterStep`, `iterationEnded` or `iterationMetrics` only if the method uses them;
+///    a method whose values change while training declares a `State` (its checkpoint snapshot)
+///    with `state` and `restore(_:)`.
+/// 2. One line in `MethodCatalog.types`.
+/// Sweep files, the parser's checks, checkpoints and the report then know the method; document
+/// its equations in docs/method.md and any metric it records in docs/metrics.md (tests check that).
 public final class Trainer {
     public let config: TrainingConfig
     let env: VectorEnv
@@ -21,7 +34,7 @@ public final class Trainer {
     var episodes: EpisodeTracker
     public private(set) var stepsDone = 0
     public private(set) var iteration = 0
-    var method: PolicyMethod
+    let method: any PolicyObjective
     /// Policy updates (minibatch steps) done so far, and how many the whole run will do.
     public internal(set) var updatesDone = 0
     let totalUpdates: Int
@@ -48,10 +61,6 @@ public final class Trainer {
         try self.init(config: config, resuming: nil)
     }
 
-    public convenience init(state: TrainingState) throws {
-        try self.init(config: state.config, resuming: state)
-    }
-
     init(config: TrainingConfig, resuming state: TrainingState?) throws {
         for (name, value) in [("steps", config.steps), ("horizon", config.horizon), ("epochs", config.epochs),
                               ("minibatch_size", config.minibatchSize), ("actors", config.actors)] where value <= 0 {
@@ -76,7 +85,7 @@ public final class Trainer {
             net.clippedLikelihood = DiagGaussian.Bounds(low: Float(low), high: Float(high))
         }
         self.net = net
-        method = try state?.method ?? PolicyMethod(config: config, parameterCount: net.parameterCount)
+        method = try state?.method ?? MethodCatalog.make(config)
         θ = FloatBuffer(count: net.parameterCount)
         θold = FloatBuffer(count: net.parameterCount)
         gradient = FloatBuffer(count: net.parameterCount)
@@ -89,7 +98,7 @@ public final class Trainer {
                 throw TrainerError.invalidConfig("checkpoint has \(state.parameters.count) parameters, expected \(θ.count)")
             }
             θ.copy(from: state.parameters)
-            adam = state.adam.copy()
+            adam = state.adam
             observationStatistics = state.observationStatistics
             rewardScaler = state.rewardScaler
             rng = state.rng

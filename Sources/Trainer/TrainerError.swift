@@ -1,10 +1,10 @@
 public enum TrainerError: Error, CustomStringConvertible, Equatable {
     case unknownMethod(String, valid: [String])
     case invalidConfig(String)
-    /// A method's hyperparameter outside what it admits (`MethodInfo.check`).
+    /// A method's hyperparameter outside what its initialiser admits.
     case invalidParameter(method: String, key: String, expected: String, found: Double)
     case diverged(step: Int, what: String)
-    /// Checkpoint bytes that cannot be read back into a `TrainingState`.
+    /// Checkpoint bytes that cannot be read back into a trainer.
     case invalidCheckpoint(String)
     /// `Trainer.interruption` asked to abandon the iteration in progress: the trainer is no
     /// longer in a consistent state and must not be checkpointed.

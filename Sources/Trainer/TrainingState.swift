@@ -2,31 +2,78 @@ import Environments
 import LinearAlgebra
 import Networks
 
-/// The whole training state of a run as one Codable value: parameters, optimiser moments,
-/// normalisers, generators and environment states. `Trainer(state:)` continues from it and
-/// produces exactly the metrics an uninterrupted run would have.
-public struct TrainingState: Codable {
-    public var config: TrainingConfig
-    public var stepsDone: Int
-    public var iteration: Int
-    public var updatesDone: Int
-    var method: PolicyMethod
-    public var parameters: FloatBuffer
-    public var adam: Adam
-    public var observationStatistics: RunningMeanStd?
-    public var rewardScaler: RewardScaler?
-    public var rng: SeededGenerator
+/// The whole training state of a run: parameters, optimiser moments, normalisers, generators,
+/// environment states and the method's `State`. It exists only on the way to or from checkpoint
+/// bytes (`Trainer.checkpointData()`, `Trainer(checkpointData:format:)`): built from the trainer's
+/// live buffers and encoded at once, or decoded into fresh ones and adopted by a new trainer. The
+/// bytes are the one copy of a run's state; tests compare states by comparing them.
+struct TrainingState: Codable {
+    var config: TrainingConfig
+    var stepsDone: Int
+    var iteration: Int
+    var updatesDone: Int
+    /// Built from `config` through its initialiser, then given its encoded `State`.
+    var method: any PolicyObjective
+    var parameters: FloatBuffer
+    var adam: Adam
+    var observationStatistics: RunningMeanStd?
+    var rewardScaler: RewardScaler?
+    var rng: SeededGenerator
     var episodes: EpisodeTracker
-    public var environment: VectorEnvSnapshot
-}
+    var environment: VectorEnvSnapshot
 
-extension Trainer {
-    /// A snapshot taken between iterations (deep copies: the trainer can keep running).
-    public func state() -> TrainingState {
-        TrainingState(
-            config: config, stepsDone: stepsDone, iteration: iteration, updatesDone: updatesDone, method: method,
-            parameters: θ.clone(),
-            adam: adam.copy(), observationStatistics: observationStatistics, rewardScaler: rewardScaler,
-            rng: rng, episodes: episodes, environment: env.snapshot())
+    init(config: TrainingConfig, stepsDone: Int, iteration: Int, updatesDone: Int, method: any PolicyObjective,
+         parameters: FloatBuffer, adam: Adam, observationStatistics: RunningMeanStd?, rewardScaler: RewardScaler?,
+         rng: SeededGenerator, episodes: EpisodeTracker, environment: VectorEnvSnapshot) {
+        self.config = config
+        self.stepsDone = stepsDone
+        self.iteration = iteration
+        self.updatesDone = updatesDone
+        self.method = method
+        self.parameters = parameters
+        self.adam = adam
+        self.observationStatistics = observationStatistics
+        self.rewardScaler = rewardScaler
+        self.rng = rng
+        self.episodes = episodes
+        self.environment = environment
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case config, stepsDone, iteration, updatesDone, method, parameters, adam, observationStatistics
+        case rewardScaler, rng, episodes, environment
+    }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        config = try c.decode(TrainingConfig.self, forKey: .config)
+        stepsDone = try c.decode(Int.self, forKey: .stepsDone)
+        iteration = try c.decode(Int.self, forKey: .iteration)
+        updatesDone = try c.decode(Int.self, forKey: .updatesDone)
+        method = try MethodCatalog.make(config)
+        try method.restoreState(from: c, forKey: .method)
+        parameters = try c.decode(FloatBuffer.self, forKey: .parameters)
+        adam = try c.decode(Adam.self, forKey: .adam)
+        observationStatistics = try c.decodeIfPresent(RunningMeanStd.self, forKey: .observationStatistics)
+        rewardScaler = try c.decodeIfPresent(RewardScaler.self, forKey: .rewardScaler)
+        rng = try c.decode(SeededGenerator.self, forKey: .rng)
+        episodes = try c.decode(EpisodeTracker.self, forKey: .episodes)
+        environment = try c.decode(VectorEnvSnapshot.self, forKey: .environment)
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(config, forKey: .config)
+        try c.encode(stepsDone, forKey: .stepsDone)
+        try c.encode(iteration, forKey: .iteration)
+        try c.encode(updatesDone, forKey: .updatesDone)
+        try method.encodeState(into: &c, forKey: .method)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(adam, forKey: .adam)
+        try c.encodeIfPresent(observationStatistics, forKey: .observationStatistics)
+        try c.encodeIfPresent(rewardScaler, forKey: .rewardScaler)
+        try c.encode(rng, forKey: .rng)
+        try c.encode(episodes, forKey: .episodes)
+        try c.encode(environment, forKey: .environment)
     }
 }

@@ -18,11 +18,11 @@ import Networks
 /// Top-half rule: rows are ranked by Â descending, ties broken by the lower row index (a total
 /// order, so the selection is deterministic); the first k = ⌈rows/2⌉ are kept (with an odd row
 /// count the middle row is included; a single row keeps itself).
-///
-/// All mutable state (η, α's, their Adam) lives in `storage`, a reference with copy-on-write value
-/// semantics: a `TrainingState` snapshot keeps its own values while the trainer runs on, and the
-/// encoded form resumes bit-identically. The sort buffer in `storage` is scratch (not encoded).
-struct VMPO: Codable, Equatable {
+final class VMPO: PolicyObjective {
+    static let info = MethodInfo(
+        name: "VMPO", signature: "alpha0",
+        defaults: ["alpha0": 1, "eta0": 1, "eps_eta": 0.01, "eps_alpha": 0.01, "eps_alpha_sigma": 1e-4])
+    static let coefficientMetric = "alpha"
     static let floor: Float = 1e-8
     /// Indices into `duals`.
     static let etaIndex = 0, alphaIndex = 1, alphaSigmaIndex = 2
@@ -34,24 +34,51 @@ struct VMPO: Codable, Equatable {
     let epsilonAlpha: Float
     /// ε of the Gaussian α_σ.
     let epsilonAlphaSigma: Float
-    private var storage: Storage
+    /// η, the categorical α (the Gaussian α_μ), the Gaussian α_σ (unused with a categorical head),
+    /// and their Adam: the method's state.
+    private(set) var duals: FloatBuffer
+    private(set) var adam: Adam
+    private let dualGradient = FloatBuffer(count: 3)
+    /// Sort scratch for the top-half selection, grown on demand.
+    private var order: UnsafeMutablePointer<Int32> = .allocate(capacity: 1)
+    private var orderCapacity = 1
 
-    /// η, the categorical α (the Gaussian α_μ), the Gaussian α_σ (unused with a categorical head).
-    var eta: Float { storage.duals[Self.etaIndex] }
-    var alpha: Float { storage.duals[Self.alphaIndex] }
-    var alphaSigma: Float { storage.duals[Self.alphaSigmaIndex] }
+    var eta: Float { duals[Self.etaIndex] }
+    var alpha: Float { duals[Self.alphaIndex] }
+    var alphaSigma: Float { duals[Self.alphaSigmaIndex] }
     /// Steps taken by the multipliers' Adam.
-    var dualSteps: Int { storage.adam.step }
+    var dualSteps: Int { adam.step }
 
-    init(alpha0: Double, learningRate: Double, eta0: Double = 1, epsilonEta: Double = 0.01,
-         epsilonAlpha: Double = 0.01, epsilonAlphaSigma: Double = 1e-4) {
-        self.alpha0 = Float(alpha0)
-        self.eta0 = Float(eta0)
-        self.epsilonEta = Float(epsilonEta)
-        self.epsilonAlpha = Float(epsilonAlpha)
-        self.epsilonAlphaSigma = Float(epsilonAlphaSigma)
-        storage = Storage(duals: FloatBuffer([Float(eta0), Float(alpha0), Float(alpha0)]),
-                          adam: Adam(count: 3, learningRate: Float(learningRate)))
+    init(_ parameters: MethodParameters) throws {
+        let p = try parameters.checked(by: Self.info)
+        alpha0 = Float(p.value("alpha0"))
+        eta0 = Float(p.value("eta0"))
+        epsilonEta = Float(p.value("eps_eta"))
+        epsilonAlpha = Float(p.value("eps_alpha"))
+        epsilonAlphaSigma = Float(p.value("eps_alpha_sigma"))
+        duals = FloatBuffer([eta0, alpha0, alpha0])
+        adam = Adam(count: 3, learningRate: Float(p.learningRate))
+    }
+
+    deinit { order.deallocate() }
+
+    struct State: Codable {
+        let duals: FloatBuffer
+        let adam: Adam
+    }
+
+    var state: State { State(duals: duals, adam: adam) }
+
+    func restore(_ state: State) throws {
+        guard state.duals.count == 3, state.adam.m.count == 3, state.adam.v.count == 3 else {
+            throw TrainerError.invalidCheckpoint("VMPO expects 3 multipliers, found \(state.duals.count)")
+        }
+        duals = state.duals
+        adam = state.adam
+    }
+
+    func iterationMetrics() -> [String: Double] {
+        ["eta": Double(eta), "alpha_sigma": Double(alphaSigma)]
     }
 
     /// Everything `policyLoss` computes on one minibatch, before the multipliers' step.
@@ -69,7 +96,7 @@ struct VMPO: Codable, Equatable {
 
     /// Adds ∂(θ-dependent VMPO loss)/∂θ, steps η and the α's, returns the minibatch statistics
     /// (loss = the θ-dependent loss, coefficient = α or α_μ in force).
-    mutating func policyLoss(_ c: MinibatchContext) -> PolicyStatistics {
+    func policyLoss(_ c: MinibatchContext) -> PolicyStatistics {
         let alphaInForce = alpha
         let e = evaluate(c)
         stepMultipliers(e)
@@ -83,11 +110,9 @@ struct VMPO: Codable, Equatable {
 
     /// The θ-gradient part: selection, ψ, policy-loss and trust-region gradients into c.dOutput /
     /// c.gradient, and the multipliers' gradients (not applied).
-    mutating func evaluate(_ c: MinibatchContext) -> Evaluation {
+    func evaluate(_ c: MinibatchContext) -> Evaluation {
         let rows = c.rows
-        makeUnique()
-        storage.reserveOrder(max(rows, c.capacity))
-        let order = storage.order
+        reserveOrder(max(rows, c.capacity))
         let η = eta, α = alpha, ασ = alphaSigma
         var e = Evaluation()
 
@@ -146,14 +171,20 @@ struct VMPO: Codable, Equatable {
     }
 
     /// One Adam step of (η, α, α_σ) on the gradients of `e`, then the projection to ≥ 1e-8.
-    mutating func stepMultipliers(_ e: Evaluation) {
-        makeUnique()
-        let g = storage.dualGradient
+    func stepMultipliers(_ e: Evaluation) {
+        let g = dualGradient
         g[Self.etaIndex] = e.dEta
         g[Self.alphaIndex] = e.dAlpha
         g[Self.alphaSigmaIndex] = e.dAlphaSigma
-        storage.adam.update(parameters: storage.duals.pointer, gradient: g.pointer)
-        for i in 0..<storage.duals.count { storage.duals[i] = max(storage.duals[i], Self.floor) }
+        adam.update(parameters: duals.pointer, gradient: g.pointer)
+        for i in 0..<duals.count { duals[i] = max(duals[i], Self.floor) }
+    }
+
+    private func reserveOrder(_ rows: Int) {
+        guard rows > orderCapacity else { return }
+        order.deallocate()
+        order = .allocate(capacity: rows)
+        orderCapacity = rows
     }
 
     /// Writes the rows ordered by Â descending (ties: lower row first) into `order` (`rows` entries)
@@ -215,84 +246,5 @@ struct VMPO: Codable, Equatable {
         let loss = eta * Double(epsilonEta) + m + eta * logMeanShifted
         let dEta = Double(epsilonEta) + logMeanShifted + (m - weightedAdvantage) / eta
         return (loss, dEta)
-    }
-
-    // MARK: Storage with copy-on-write
-
-    private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.clone() }
-    }
-
-    /// How many copy-on-write copies led to this value's storage (tests: none per minibatch).
-    var storageCopies: Int { storage.copies }
-
-    final class Storage {
-        let duals: FloatBuffer
-        var adam: Adam
-        let dualGradient = FloatBuffer(count: 3)
-        private(set) var order: UnsafeMutablePointer<Int32>
-        private var orderCapacity = 0
-        let copies: Int
-
-        init(duals: FloatBuffer, adam: Adam, copies: Int = 0) {
-            self.duals = duals
-            self.adam = adam
-            self.copies = copies
-            order = .allocate(capacity: 1)
-        }
-
-        deinit { order.deallocate() }
-
-        func reserveOrder(_ rows: Int) {
-            guard rows > orderCapacity else { return }
-            order.deallocate()
-            order = .allocate(capacity: rows)
-            orderCapacity = rows
-        }
-
-        func clone() -> Storage { Storage(duals: duals.clone(), adam: adam.copy(), copies: copies + 1) }
-    }
-
-    // MARK: Codable, Equatable (values only; the sort buffer is scratch)
-
-    enum CodingKeys: String, CodingKey {
-        case alpha0, eta0, epsilonEta = "eps_eta", epsilonAlpha = "eps_alpha", epsilonAlphaSigma = "eps_alpha_sigma"
-        case duals, adam
-    }
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        alpha0 = try c.decode(Float.self, forKey: .alpha0)
-        eta0 = try c.decode(Float.self, forKey: .eta0)
-        epsilonEta = try c.decode(Float.self, forKey: .epsilonEta)
-        epsilonAlpha = try c.decode(Float.self, forKey: .epsilonAlpha)
-        epsilonAlphaSigma = try c.decode(Float.self, forKey: .epsilonAlphaSigma)
-        let duals = try c.decode(FloatBuffer.self, forKey: .duals)
-        let adam = try c.decode(Adam.self, forKey: .adam)
-        guard duals.count == 3, adam.m.count == 3, adam.v.count == 3 else {
-            throw DecodingError.dataCorruptedError(forKey: .duals, in: c, debugDescription: "VMPO expects 3 multipliers")
-        }
-        storage = Storage(duals: duals, adam: adam)
-    }
-
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(alpha0, forKey: .alpha0)
-        try c.encode(eta0, forKey: .eta0)
-        try c.encode(epsilonEta, forKey: .epsilonEta)
-        try c.encode(epsilonAlpha, forKey: .epsilonAlpha)
-        try c.encode(epsilonAlphaSigma, forKey: .epsilonAlphaSigma)
-        try c.encode(storage.duals, forKey: .duals)
-        try c.encode(storage.adam, forKey: .adam)
-    }
-
-    static func == (a: VMPO, b: VMPO) -> Bool {
-        let x = a.storage, y = b.storage
-        return a.alpha0 == b.alpha0 && a.eta0 == b.eta0 && a.epsilonEta == b.epsilonEta
-            && a.epsilonAlpha == b.epsilonAlpha && a.epsilonAlphaSigma == b.epsilonAlphaSigma
-            && x.duals.array == y.duals.array && x.adam.step == y.adam.step
-            && x.adam.learningRate == y.adam.learningRate && x.adam.beta1 == y.adam.beta1
-            && x.adam.beta2 == y.adam.beta2 && x.adam.epsilon == y.adam.epsilon
-            && x.adam.m.array == y.adam.m.array && x.adam.v.array == y.adam.v.array
     }
 }

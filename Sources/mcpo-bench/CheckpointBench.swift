@@ -75,10 +75,10 @@ struct CheckpointBench: ParsableCommand {
             training += now() - t0
             guard now() - lastSave >= interval else { continue }
             let t1 = now()
-            let data = try trainer.state().checkpointData()
+            let data = try trainer.checkpointData()
             let t2 = now()
             try store.saveCheckpoint(runID: run.id, worker: me, step: trainer.stepsDone, state: data,
-                                     format: TrainingState.checkpointFormat, metrics: sink.rows, leaseSeconds: 600)
+                                     format: Trainer.checkpointFormat, metrics: sink.rows, leaseSeconds: 600)
             let t3 = now()
             sink.rows.removeAll()
             encoding += t2 - t1
@@ -90,7 +90,7 @@ struct CheckpointBench: ParsableCommand {
         // Restoring: read, check, decode, rebuild the trainer (environments replayed).
         let t4 = now()
         guard let stored = try store.checkpoint(runID: run.id) else { throw ValidationError("no checkpoint was written") }
-        let restored = try Trainer(state: TrainingState(checkpointData: stored.state, format: stored.format))
+        let restored = try Trainer(checkpointData: stored.state, format: stored.format)
         let restoreSeconds = now() - t4
         guard restored.stepsDone == stored.step else { throw ValidationError("restored at the wrong step") }
 

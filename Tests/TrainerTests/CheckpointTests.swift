@@ -13,7 +13,9 @@ struct CheckpointCase: Sendable, CustomTestStringConvertible {
 
 @Test(arguments: [
     CheckpointCase(method: "PPO", env: "Pendulum", params: ["clip": 0.2]),
+    CheckpointCase(method: "KLFixed", env: "Pendulum", params: ["beta": 0.1]),
     CheckpointCase(method: "KLAdaptive", env: "Pendulum", params: ["d_targ": 0.01]),
+    CheckpointCase(method: "MDPO", env: "Pendulum", params: ["beta0": 1]),
     CheckpointCase(method: "VMPO", env: "Pendulum", params: ["alpha0": 0.5]),
     CheckpointCase(method: "MCPO", env: "Pendulum", params: ["N": 3]),
     CheckpointCase(method: "MCPO", env: "LunarLander", params: ["N": 4]),
@@ -31,10 +33,10 @@ func checkpointBytesResumeBitIdentically(_ c: CheckpointCase) throws {
         let sink = MemoryMetricSink()
         var trainer = try Trainer(config: config)
         for _ in 0..<boundary { try trainer.runIteration(sink: sink) }
-        let data = try trainer.state().checkpointData()
+        let data = try trainer.checkpointData()
         // Twice through the bytes: a resumed run can be checkpointed again.
-        trainer = try Trainer(state: TrainingState(checkpointData: data, format: TrainingState.checkpointFormat))
-        #expect(try trainer.state().checkpointData() == data)
+        trainer = try Trainer(checkpointData: data, format: Trainer.checkpointFormat)
+        #expect(try trainer.checkpointData() == data)
         try trainer.train(sink: sink)
         #expect(sink.rows.map(\.step) == straightSink.rows.map(\.step))
         #expect(sink.rows.map(\.metrics) == straightSink.rows.map(\.metrics), "resumed after iteration \(boundary)")
@@ -48,17 +50,37 @@ func checkpointBytesResumeBitIdentically(_ c: CheckpointCase) throws {
     config.params = ["N": 40]
     let trainer = try Trainer(config: config)
     try trainer.runIteration(sink: MemoryMetricSink())
-    let data = try trainer.state().checkpointData()
+    let data = try trainer.checkpointData()
     // The memory (40 parameter vectors) dominates: about 4 bytes per float in all.
     let floats = (40 + 4) * trainer.θ.count
     #expect(data.count > 4 * floats && data.count < 4 * floats + 64 * 1024, "\(data.count) bytes for \(floats) floats")
 }
 
+/// A method's state carries what it changes while training and nothing of its parameters, and it
+/// refuses a state that does not fit them (another N).
+@Test func aMethodStateFitsOnlyItsOwnParameters() throws {
+    var config = smallConfig()
+    config.method = "MCPO"
+    config.params = ["N": 3]
+    let trainer = try Trainer(config: config)
+    try trainer.runIteration(sink: MemoryMetricSink())
+    let state = try stateBytes(trainer.method)
+    let same = try MCPO(MethodParameters(["N": 3], learningRate: config.lr, seed: config.seed))
+    try restore(same, from: state)
+    #expect(try stateBytes(same) == state)
+    let other = try MCPO(MethodParameters(["N": 4], learningRate: config.lr, seed: config.seed))
+    #expect(throws: TrainerError.self) { try restore(other, from: state) }
+    // Stateless methods write an empty state.
+    #expect(try stateBytes(PPO(MethodParameters())).count < 8)
+}
+
 @Test func anOtherFormatOrDamagedBytesAreRefused() throws {
     let trainer = try Trainer(config: smallConfig())
-    let data = try trainer.state().checkpointData()
-    #expect(throws: TrainerError.self) { try TrainingState(checkpointData: data, format: TrainingState.checkpointFormat + 1) }
-    #expect(throws: TrainerError.self) { try TrainingState(checkpointData: data.prefix(data.count / 2), format: 1) }
+    let data = try trainer.checkpointData()
+    #expect(throws: TrainerError.self) { try Trainer(checkpointData: data, format: Trainer.checkpointFormat + 1) }
+    #expect(throws: TrainerError.self) {
+        try Trainer(checkpointData: data.prefix(data.count / 2), format: Trainer.checkpointFormat)
+    }
 }
 
 @Test func nonFiniteParametersOrLossesAreADivergenceAtTheLastGoodStep() throws {

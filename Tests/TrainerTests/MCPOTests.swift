@@ -105,12 +105,11 @@ func mcpoConfig(_ params: [String: Double] = [:], ablation: String? = nil) -> Tr
 func mcpoL1GradientMatchesFiniteDifferences(label: String, betaMax: Double) throws {
     let trainer = try preparedTrainer(mcpoConfig(["beta_max": betaMax], ablation: "mean_psi"))
     _ = trainer.minibatchLossAndGradient(rows: 16)  // first call fills M with θold
-    guard case var .mcpo(m) = trainer.method else { Issue.record("not MCPO"); return }
+    let m = try method(trainer, as: MCPO.self)
     let other = trainer.θold.clone()
     var noise = SeededGenerator(seed: 9, stream: 9)
     for i in 0..<other.count { other[i] += Float(noise.normal() * 0.03) }
     m.memory.push(other.pointer)
-    trainer.method = .mcpo(m)
     let analytic = trainer.minibatchLossAndGradient(rows: 16)
     let g = trainer.gradient.array.map(Double.init)
     #expect(analytic.policy.coefficient == Float(betaMax))
@@ -192,7 +191,7 @@ func mcpoL1GradientMatchesFiniteDifferences(label: String, betaMax: Double) thro
     for (ablation, expectWrites) in [("frequent_writing", 3), ("uniform_writing", 0)] {
         let trainer = try preparedTrainer(mcpoConfig(ablation: ablation))
         for _ in 0..<3 { try trainer.minibatchStep(rows: 16, sums: &emptySums) }
-        guard case var .mcpo(m) = trainer.method else { Issue.record("not MCPO"); return }
+        let m = try method(trainer, as: MCPO.self)
         // +1 for θold written at the start.
         #expect(m.memory.writes == expectWrites + 1, "\(ablation)")
         _ = m.iterationMetrics()
@@ -200,8 +199,7 @@ func mcpoL1GradientMatchesFiniteDifferences(label: String, betaMax: Double) thro
     // The default rule writes only when d(θ, ψ) > d(θold, ψ); with ψ = θold, any move of θ qualifies.
     let trainer = try preparedTrainer(mcpoConfig())
     try trainer.minibatchStep(rows: 16, sums: &emptySums)
-    guard case .mcpo(let m) = trainer.method else { Issue.record("not MCPO"); return }
-    #expect(m.memory.writes == 2)
+    #expect(try method(trainer, as: MCPO.self).memory.writes == 2)
 }
 
 @Test func writeEveryIterationDecidesOnlyAtTheIterationsLastMinibatch() throws {
@@ -210,13 +208,11 @@ func mcpoL1GradientMatchesFiniteDifferences(label: String, betaMax: Double) thro
     let trainer = try preparedTrainer(config)
     // Mid-iteration minibatches never write (with ψ = θold any move of θ would qualify).
     for _ in 0..<3 { try trainer.minibatchStep(rows: 16, sums: &emptySums) }
-    guard case .mcpo(let m) = trainer.method else { Issue.record("not MCPO"); return }
-    #expect(m.memory.writes == 1)  // θold, written at the start
+    #expect(try method(trainer, as: MCPO.self).memory.writes == 1)  // θold, written at the start
     // The last minibatch of the iteration applies the rule of Eq. 3.
     trainer.updatesDone = trainer.updatesPerIteration - 1
     try trainer.minibatchStep(rows: 16, sums: &emptySums)
-    guard case .mcpo(let m2) = trainer.method else { Issue.record("not MCPO"); return }
-    #expect(m2.memory.writes == 2)
+    #expect(try method(trainer, as: MCPO.self).memory.writes == 2)
 
     // Over whole iterations: at most one write per iteration, against hundreds per minibatch.
     var perIteration = mcpoConfig()
@@ -224,11 +220,11 @@ func mcpoL1GradientMatchesFiniteDifferences(label: String, betaMax: Double) thro
     let whole = try Trainer(config: perIteration)
     let sink = MemoryMetricSink()
     try whole.train(sink: sink)  // 3 iterations of 2 epochs × 16 minibatches
-    guard case .mcpo(let m3) = whole.method else { Issue.record("not MCPO"); return }
+    let m3 = try method(whole, as: MCPO.self)
     #expect(m3.memory.writes >= 2 && m3.memory.writes <= 4, "\(m3.memory.writes) writes")
     let perMinibatch = try Trainer(config: mcpoConfig())
     try perMinibatch.train(sink: MemoryMetricSink())
-    guard case .mcpo(let m4) = perMinibatch.method else { Issue.record("not MCPO"); return }
+    let m4 = try method(perMinibatch, as: MCPO.self)
     #expect(m4.memory.writes > 4, "\(m4.memory.writes) writes")
 }
 

@@ -1,21 +1,21 @@
 import Testing
 @testable import Trainer
 
-@Test func klAdaptiveDoublesAndHalvesBeta() {
-    var m = KLPenalty(beta: 1, targetKL: 0.01)
+@Test func klAdaptiveDoublesAndHalvesBeta() throws {
+    let m = try KLAdaptive(MethodParameters(["d_targ": 0.01, "beta_init": 1]))
     m.iterationEnded(measuredKL: 0.0151)  // > 1.5·d_targ
     #expect(m.beta == 2)
     m.iterationEnded(measuredKL: 0.015)   // not above 1.5·d_targ, not below d_targ/1.5: unchanged
     #expect(m.beta == 2)
     m.iterationEnded(measuredKL: 0.0066)  // < d_targ/1.5 = 0.00667
     #expect(m.beta == 1)
-    var fixed = KLPenalty(beta: 1, targetKL: nil)
+    let fixed = try KLFixed(MethodParameters(["beta": 1]))
     fixed.iterationEnded(measuredKL: 100)
     #expect(fixed.beta == 1)
 }
 
-@Test func mdpoAnnealsBetaLinearlyToZero() {
-    let m = MDPO(beta0: 2)
+@Test func mdpoAnnealsBetaLinearlyToZero() throws {
+    let m = try MDPO(MethodParameters(["beta0": 2]))
     #expect(m.beta(update: 0, totalUpdates: 100, updatesPerIteration: 10) == 2)
     #expect(m.beta(update: 25, totalUpdates: 100, updatesPerIteration: 10) == 1.5)
     #expect(m.beta(update: 100, totalUpdates: 100, updatesPerIteration: 10) == 0)
@@ -23,7 +23,7 @@ import Testing
 
 @Test func mdpoOriginalScheduleGrowsAsOneOverTk() throws {
     // K = 4 iterations of 10 updates: t_k = 1, 3/4, 1/2, 1/4, constant within an iteration.
-    let m = MDPO(beta0: 2, schedule: .original)
+    let m = try MDPO(MethodParameters(["beta0": 2], choices: ["schedule": "original"]))
     let betas = [0, 9, 10, 25, 39].map { m.beta(update: $0, totalUpdates: 40, updatesPerIteration: 10) }
     #expect(betas == [2, 2, 2 / 0.75, 4, 8])
     // Through the catalog and a trainer: the coefficient recorded per iteration follows β0/t_k.

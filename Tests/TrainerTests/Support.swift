@@ -1,5 +1,7 @@
+import BinaryCoding
 import Environments
 import Foundation
+import Testing
 @testable import Trainer
 
 /// A small PPO run on Pendulum: 3 iterations of 4 actors × 128 steps, 2 epochs of minibatches of 32.
@@ -25,8 +27,8 @@ func preparedTrainer(_ config: TrainingConfig, rows: Int = 16) throws -> Trainer
     return trainer
 }
 
-/// The same config trained straight through, and trained one iteration, checkpointed through
-/// JSON and resumed in a new trainer.
+/// The same config trained straight through, and trained one iteration, checkpointed to bytes
+/// and resumed in a new trainer.
 struct ResumeComparison {
     let straight: Trainer, resumed: Trainer
     let straightRows: [[String: Double]], resumedRows: [[String: Double]]
@@ -38,8 +40,7 @@ struct ResumeComparison {
         let first = MemoryMetricSink(), rest = MemoryMetricSink()
         let part = try Trainer(config: config)
         try part.runIteration(sink: first)
-        let data = try JSONEncoder().encode(part.state())
-        resumed = try Trainer(state: try JSONDecoder().decode(TrainingState.self, from: data))
+        resumed = try Trainer(checkpointData: try part.checkpointData(), format: Trainer.checkpointFormat)
         try resumed.train(sink: rest)
         straightRows = straightSink.rows.map(\.metrics)
         resumedRows = (first.rows + rest.rows).map(\.metrics)
@@ -60,4 +61,21 @@ func finiteDifference(_ x: inout [Float], epsilon: Float = 1e-3, _ f: ([Float]) 
         x[i] = saved
         return (plus - minus) / Double(2 * epsilon)
     }
+}
+
+/// A method's `State` alone as bytes (tests compare states by their bytes, and restore them).
+func stateBytes(_ method: any PolicyObjective) throws -> Data {
+    func encode<M: PolicyObjective>(_ m: M) throws -> Data { try BinaryEncoder().encode(m.state) }
+    return try encode(method)
+}
+
+/// Restores a method's state from `stateBytes`.
+func restore(_ method: any PolicyObjective, from bytes: Data) throws {
+    func decode<M: PolicyObjective>(_ m: M) throws { try m.restore(BinaryDecoder().decode(M.State.self, from: bytes)) }
+    try decode(method)
+}
+
+/// The trainer's method as its concrete type.
+func method<M: PolicyObjective>(_ trainer: Trainer, as type: M.Type = M.self) throws -> M {
+    try #require(trainer.method as? M)
 }

@@ -34,8 +34,8 @@ import Testing
     #expect(b.advantages.array == [4, -1, 6, -4])
 }
 
-@Test func ppoGradientWithRespectToLogProb() {
-    let ppo = PPO(clip: 0.2)
+@Test func ppoGradientWithRespectToLogProb() throws {
+    let ppo = try PPO(MethodParameters(["clip": 0.2]))
     // Rows 0,1 unclipped; row 2 ratio e^0.5 with Â > 0 (clipped, zero gradient); row 3 ratio e^−0.5 with Â > 0 (unclipped, pessimistic branch).
     var logProb: [Float] = [0.1, -0.05, 0.5, -0.5]
     let old: [Float] = [0, 0, 0, 0], adv: [Float] = [1, -2, 1.5, 0.7]
@@ -67,11 +67,11 @@ func fullMinibatchLossGradientMatchesFiniteDifferences(method: String, value: Do
         for r in 0..<rows where r % 3 == 0 { trainer.scratch.mbOldLogProbs[r] += r % 2 == 0 ? 0.6 : -0.6 }
     }
     // A method may step its own state per minibatch (VMPO's η and α): every evaluation starts from the same.
-    let methodState = trainer.method
+    let methodState = try stateBytes(trainer.method)
     _ = trainer.minibatchLossAndGradient(rows: rows)
     let analytic = trainer.gradient.array.map(Double.init)
-    func totalLoss() -> Double {
-        trainer.method = methodState
+    func totalLoss() throws -> Double {
+        try restore(trainer.method, from: methodState)
         let l = trainer.minibatchLossAndGradient(rows: rows)
         return Double(l.policy.loss) + config.c1 * Double(l.value) - config.c2 * Double(l.entropy)
     }
@@ -85,9 +85,9 @@ func fullMinibatchLossGradientMatchesFiniteDifferences(method: String, value: Do
     for i in indices {
         let saved = trainer.θ[i], eps: Float = 3e-3
         trainer.θ[i] = saved + eps
-        let plus = totalLoss()
+        let plus = try totalLoss()
         trainer.θ[i] = saved - eps
-        let minus = totalLoss()
+        let minus = try totalLoss()
         trainer.θ[i] = saved
         let fd = (plus - minus) / Double(2 * eps)
         let err = abs(fd - analytic[i]) / max(abs(fd), abs(analytic[i]), 1e-2)  // floor: Float rounding of the loss / 2ε ≈ 5e-5
@@ -135,20 +135,31 @@ func fullMinibatchLossGradientMatchesFiniteDifferences(method: String, value: Do
     }
 }
 
-/// The trainer and the sweep parser share one validator, `MethodInfo.check`: every key of every
-/// method admits its default, and rejects what its rule rejects, with the same words.
+/// The trainer and the sweep parser share one validator, each method's initialiser: every method
+/// builds from its defaults, and each key rejects what its rule rejects, with the rule's words.
 @Test func everyMethodKeyHasOneRuleThatAdmitsItsDefault() throws {
-    for info in MethodCatalog.all {
+    for type in MethodCatalog.types {
+        let info = type.info
+        _ = try type.init(MethodParameters())
         for (key, value) in info.defaults {
-            try info.check(key, value)
+            try MethodCatalog.validate(method: info.name, MethodParameters([key: value]))
             let bad: Double = info.rule(for: key) == .fraction ? 1 : info.rule(for: key) == .wholePositive ? 2.5 : 0
             #expect(throws: TrainerError.invalidParameter(method: info.name, key: key, expected: info.rule(for: key).expectation, found: bad)) {
-                try info.check(key, bad)
+                try MethodCatalog.validate(method: info.name, MethodParameters([key: bad]))
             }
         }
+        for (key, values) in info.choices {
+            for value in values { try MethodCatalog.validate(method: info.name, MethodParameters(choices: [key: value])) }
+            #expect(throws: TrainerError.self) {
+                try MethodCatalog.validate(method: info.name, MethodParameters(choices: [key: "no such \(key)"]))
+            }
+        }
+        #expect(throws: TrainerError.self) { try MethodCatalog.validate(method: info.name, MethodParameters(["no_such_key": 1])) }
+    }
+    #expect(throws: TrainerError.unknownMethod("TRPO", valid: MethodCatalog.names)) {
+        try MethodCatalog.validate(method: "TRPO", MethodParameters())
     }
 }
-
 
 @Test func gaussianDiagnosticsCountMeansOutsideTheActionBounds() throws {
     let trainer = try Trainer(config: smallConfig())

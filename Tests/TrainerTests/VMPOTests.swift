@@ -97,6 +97,15 @@ func temperatureGradientMatchesFiniteDifferences(eta: Double) {
 
 // MARK: Losses and gradients on hand-built minibatches (output space, no networks)
 
+/// A VMPO whose multipliers start at η0 and α0 (α0 = 0 too, which a sweep may not set, to check
+/// the policy part alone).
+private func makeVMPO(alpha0: Double, learningRate: Double, eta0: Double = 1) throws -> VMPO {
+    let m = try VMPO(MethodParameters(["eta0": eta0], learningRate: learningRate))
+    m.duals[VMPO.alphaIndex] = Float(alpha0)
+    m.duals[VMPO.alphaSigmaIndex] = Float(alpha0)
+    return m
+}
+
 /// A minibatch with given network outputs: evaluates VMPO (without stepping its multipliers) and
 /// returns the θ-dependent loss, ∂/∂output, ∂/∂θ (log σ) and the evaluation.
 private struct Batch {
@@ -123,7 +132,7 @@ private struct Batch {
     }
 
     func evaluate(_ vmpo: VMPO) -> (e: VMPO.Evaluation, dOutput: [Float], gradient: [Float], logProb: [Float]) {
-        var m = vmpo
+        let m = vmpo
         let θb = FloatBuffer(θ), θo = FloatBuffer(θold), out = FloatBuffer(output), oldOut = FloatBuffer(oldOutput)
         let act = FloatBuffer(actions), adv = FloatBuffer(advantages)
         let logProb = FloatBuffer(count: rows), oldLogProb = FloatBuffer(count: rows)
@@ -157,7 +166,7 @@ private func handPsi(_ a: [Float], eta: Double) -> [Double] {
 
 @Test func gaussianLossesMatchIndependentKLs() throws {
     let batch = Batch(head: .gaussian(dimension: 2), rows: 15, seed: 1)
-    let vmpo = VMPO(alpha0: 2, learningRate: 3e-4, eta0: 0.7)
+    let vmpo = try makeVMPO(alpha0: 2, learningRate: 3e-4, eta0: 0.7)
     let r = batch.evaluate(vmpo)
     let net = batch.net, rows = batch.rows, off = net.logStdOffset
     // KL_μ = KL(N(μold, σold) ‖ N(μ, σold)) and KL_σ = KL(N(μold, σold) ‖ N(μold, σ)), via DiagGaussian.kl.
@@ -184,9 +193,9 @@ private func handPsi(_ a: [Float], eta: Double) -> [Double] {
     #expect(r.e.k == 8)
 }
 
-@Test func categoricalLossesMatchIndependentKL() {
+@Test func categoricalLossesMatchIndependentKL() throws {
     let batch = Batch(head: .categorical(count: 4), rows: 10, seed: 2)
-    let vmpo = VMPO(alpha0: 3, learningRate: 3e-4)
+    let vmpo = try makeVMPO(alpha0: 3, learningRate: 3e-4)
     let r = batch.evaluate(vmpo)
     var perRow = [Float](repeating: 0, count: batch.rows), scratch = [Float](repeating: 0, count: 8)
     Categorical.kl(logitsP: batch.oldOutput, logitsQ: batch.output, rows: batch.rows, n: 4, scratch: &scratch,
@@ -205,9 +214,9 @@ private func handPsi(_ a: [Float], eta: Double) -> [Double] {
 /// ∂(θ-dependent loss)/∂(outputs, log σ) against central differences, with large multipliers so
 /// that the trust-region gradients dominate (and with α = 0 so that the policy part is checked alone).
 @Test(arguments: [(true, 0.0), (true, 20.0), (false, 0.0), (false, 20.0)])
-func outputGradientMatchesFiniteDifferences(gaussian: Bool, alpha0: Double) {
+func outputGradientMatchesFiniteDifferences(gaussian: Bool, alpha0: Double) throws {
     var batch = Batch(head: gaussian ? .gaussian(dimension: 2) : .categorical(count: 5), rows: 9, seed: 6)
-    let vmpo = VMPO(alpha0: alpha0, learningRate: 3e-4, eta0: 0.4)
+    let vmpo = try makeVMPO(alpha0: alpha0, learningRate: 3e-4, eta0: 0.4)
     let r = batch.evaluate(vmpo)
     let h: Float = 1e-2
     func loss() -> Double { Double(batch.evaluate(vmpo).e.thetaLoss) }
@@ -235,12 +244,12 @@ func outputGradientMatchesFiniteDifferences(gaussian: Bool, alpha0: Double) {
     #expect(r.dOutput.contains { abs($0) > 1e-3 })
 }
 
-@Test func gaussianTrustRegionGradientFlowsOnlyThroughItsOwnParameters() {
+@Test func gaussianTrustRegionGradientFlowsOnlyThroughItsOwnParameters() throws {
     // Compare α = 0 with α = 10 (ψ and the policy part are the same): the difference of the gradients
     // is 10·∂KL_μ/∂μ in the outputs (means only) and 10·∂KL_σ/∂log σ in log σ.
     let batch = Batch(head: .gaussian(dimension: 2), rows: 7, seed: 8)
-    let base = batch.evaluate(VMPO(alpha0: 0, learningRate: 3e-4))
-    let big = batch.evaluate(VMPO(alpha0: 10, learningRate: 3e-4))
+    let base = batch.evaluate(try makeVMPO(alpha0: 0, learningRate: 3e-4))
+    let big = batch.evaluate(try makeVMPO(alpha0: 10, learningRate: 3e-4))
     let off = batch.net.logStdOffset
     for r in 0..<7 {
         for i in 0..<2 {
@@ -258,9 +267,9 @@ func outputGradientMatchesFiniteDifferences(gaussian: Bool, alpha0: Double) {
 
 // MARK: Multiplier steps
 
-@Test func multipliersTakeOneAdamStepOnTheirGradientsAndAreProjected() {
+@Test func multipliersTakeOneAdamStepOnTheirGradientsAndAreProjected() throws {
     let batch = Batch(head: .gaussian(dimension: 2), rows: 12, seed: 4)
-    var vmpo = VMPO(alpha0: 1, learningRate: 1e-2, eta0: 2)
+    let vmpo = try makeVMPO(alpha0: 1, learningRate: 1e-2, eta0: 2)
     let e = batch.evaluate(vmpo).e
     vmpo.stepMultipliers(e)
     // First Adam step: Δ = −lr·g/(|g| + 1e-5).
@@ -271,12 +280,12 @@ func outputGradientMatchesFiniteDifferences(gaussian: Bool, alpha0: Double) {
     #expect(e.dAlpha < 0 && vmpo.alpha > 1)  // KL_μ above its ε: α_μ grows
     #expect(vmpo.dualSteps == 1)
     // Pushed below zero → projected to 1e-8.
-    var tiny = VMPO(alpha0: 1e-8, learningRate: 1e-2, eta0: 1e-8)
+    let tiny = try makeVMPO(alpha0: 1e-8, learningRate: 1e-2, eta0: 1e-8)
     tiny.stepMultipliers(VMPO.Evaluation(dEta: 5, dAlpha: 1, dAlphaSigma: 1))
     #expect(tiny.eta == 1e-8 && tiny.alpha == 1e-8 && tiny.alphaSigma == 1e-8)
 }
 
-// MARK: State: Codable, copy-on-write, resume
+// MARK: State: checkpoint bytes, resume
 
 private func vmpoConfig(seed: UInt64 = 7) -> TrainingConfig {
     var c = smallConfig(seed: seed)
@@ -285,43 +294,31 @@ private func vmpoConfig(seed: UInt64 = 7) -> TrainingConfig {
     return c
 }
 
-private func vmpo(_ method: PolicyMethod) throws -> VMPO {
-    guard case let .vmpo(m) = method else { throw TrainerError.invalidConfig("not VMPO") }
-    return m
-}
+private func vmpo(of trainer: Trainer) throws -> VMPO { try method(trainer, as: VMPO.self) }
 
-private func vmpo(of trainer: Trainer) throws -> VMPO { try vmpo(trainer.method) }
-
-@Test func vmpoStateRoundTripsThroughJSONAndSnapshotsAreIndependent() throws {
+@Test func vmpoStateRoundTripsThroughCheckpointBytes() throws {
     let trainer = try Trainer(config: vmpoConfig())
     try trainer.runIteration(sink: MemoryMetricSink())
-    // 32 minibatch steps without a single copy of the storage.
-    #expect(try vmpo(of: trainer).storageCopies == 0)
     let live = try vmpo(of: trainer)
     #expect(live.dualSteps == 2 * 16)
     #expect(live.eta != 1 && live.alpha != 0.5 && live.alphaSigma != 0.5)
-    let data = try JSONEncoder().encode(PolicyMethod.vmpo(live))
-    let d = try vmpo(try JSONDecoder().decode(PolicyMethod.self, from: data))
-    #expect(d == live)
+    let data = try trainer.checkpointData()
+    let restored = try Trainer(checkpointData: data, format: Trainer.checkpointFormat)
+    let d = try vmpo(of: restored)
+    #expect(try stateBytes(d) == stateBytes(live))
     #expect(d.eta == live.eta && d.alpha == live.alpha && d.alphaSigma == live.alphaSigma && d.dualSteps == 32)
     #expect(d.alpha0 == 0.5 && d.epsilonAlphaSigma == 1e-4)
-    // A snapshot (and `live`) keep their values while the trainer runs on: the trainer copies its
-    // storage once, on its first write after the snapshot, then runs on its own copy.
-    let snapshot = trainer.state()
+    // The bytes are the snapshot: the trainer running on changes its state, not them.
     try trainer.runIteration(sink: MemoryMetricSink())
-    #expect(try vmpo(snapshot.method) == d)
-    #expect(live == d)
-    #expect(try vmpo(of: trainer) != live)
-    #expect(try vmpo(of: trainer).dualSteps == 64)
-    try trainer.runIteration(sink: MemoryMetricSink())
-    #expect(try vmpo(of: trainer).storageCopies == 1)
-    #expect(live.storageCopies == 0)
+    #expect(try stateBytes(live) != stateBytes(d))
+    #expect(live.dualSteps == 64 && d.dualSteps == 32)
+    #expect(try Trainer(checkpointData: data, format: Trainer.checkpointFormat).checkpointData() == data)
 }
 
 @Test func vmpoResumesBitIdentically() throws {
     let run = try ResumeComparison(vmpoConfig())
     #expect(run.sameMetrics && run.sameParameters)
-    #expect(try vmpo(of: run.resumed) == vmpo(of: run.straight))
+    #expect(try stateBytes(vmpo(of: run.resumed)) == stateBytes(vmpo(of: run.straight)))
     #expect(run.straightRows.allSatisfy { $0["alpha"] != nil })
 }
 
