@@ -4,8 +4,8 @@ import Trainer
 /// their type and valid range. A new TrainingConfig field becomes settable by adding one line.
 public struct ConfigField: Sendable {
     public enum Kind: Sendable {
-        /// An integer ≥ 1.
-        case count
+        /// An integer in [1, max] (`TrainingLimits`).
+        case count(max: Int)
         /// A finite real number satisfying `valid`, described by `expected` ("a number > 0").
         case real(expected: String, valid: @Sendable (Double) -> Bool)
         case flag
@@ -37,7 +37,7 @@ public struct ConfigField: Sendable {
     public static func named(_ key: String) -> ConfigField? { all.first { $0.key == key } }
 
     private static func count(_ key: String, _ set: @escaping @Sendable (inout TrainingConfig, Int) -> Void) -> ConfigField {
-        ConfigField(key: key, kind: .count) { config, value in
+        ConfigField(key: key, kind: .count(max: TrainingLimits.counts[key]!)) { config, value in
             if case let .integer(i) = value { set(&config, i) }
         }
     }

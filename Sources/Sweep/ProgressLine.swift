@@ -78,6 +78,7 @@ public final class ProgressLine {
 
     static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "?" }
+        guard seconds < 1e12 else { return "> 30000 years" }
         let s = Int(seconds.rounded())
         if s >= 3600 { return "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" }
         if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }

@@ -10,8 +10,8 @@ public enum SweepParser {
     public static let topLevelKeys = ["name", "seeds", "defaults", "envs", "methods"]
 
     /// Parses the file at `path`.
-    public static func parse(contentsOf path: String,
-                             environments: [String] = EnvironmentCatalog.names) throws -> SweepSpec {
+    public static func parse(contentsOf path: String, environments: [String] = EnvironmentCatalog.names,
+                             machineMemory: Int = TrainingLimits.machineMemory) throws -> SweepSpec {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw SweepFileError(file: path, line: nil, column: nil, message: "no such sweep file")
@@ -25,15 +25,15 @@ public enum SweepParser {
         guard let text = String(data: data, encoding: .utf8) else {
             throw SweepFileError(file: path, line: nil, column: nil, message: "the sweep file is not UTF-8 text")
         }
-        return try parse(yaml: text, file: path, environments: environments)
+        return try parse(yaml: text, file: path, environments: environments, machineMemory: machineMemory)
     }
 
     /// Parses sweep YAML; `file` names it in errors. `environments` are the valid names (the
     /// catalog's by default); methods are `MethodCatalog`'s, each value checked by the method's
-    /// own initialiser.
-    public static func parse(yaml: String, file: String = "<sweep>",
-                             environments: [String] = EnvironmentCatalog.names) throws -> SweepSpec {
-        let reader = Reader(file: file, environments: environments)
+    /// own initialiser. Every run must fit in `machineMemory` bytes (its estimate).
+    public static func parse(yaml: String, file: String = "<sweep>", environments: [String] = EnvironmentCatalog.names,
+                             machineMemory: Int = TrainingLimits.machineMemory) throws -> SweepSpec {
+        let reader = Reader(file: file, environments: environments, machineMemory: machineMemory)
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -78,6 +78,7 @@ public enum SweepParser {
 private struct Reader {
     let file: String
     let environments: [String]
+    let machineMemory: Int
     var methods: [MethodInfo] { MethodCatalog.all }
 
     // MARK: errors
@@ -186,23 +187,23 @@ private struct Reader {
         return node.float
     }
 
-    /// An integer ≥ `minimum` (an integral real such as 1e6 counts).
-    func integer(_ node: Node, key: String, minimum: Int, _ expected: String) throws -> Int {
+    /// An integer in [`minimum`, `maximum`] (an integral real such as 1e6 counts).
+    func integer(_ node: Node, key: String, minimum: Int, maximum: Int = Int.max, _ expected: String) throws -> Int {
         if case .scalar = node, node.tag.description == Tag.Name.int.rawValue, let i = node.int {
-            guard i >= minimum else { throw self.expected(node, key: key, expected) }
+            guard i >= minimum, i <= maximum else { throw self.expected(node, key: key, expected) }
             return i
         }
         guard let x = number(node), x.isFinite, x == x.rounded(), abs(x) < 0x1p53 else {
             throw self.expected(node, key: key, expected)
         }
-        guard Int(x) >= minimum else { throw self.expected(node, key: key, expected) }
+        guard Int(x) >= minimum, Int(x) <= maximum else { throw self.expected(node, key: key, expected) }
         return Int(x)
     }
 
     func setting(_ node: Node, field: ConfigField, key: String) throws -> SettingValue {
         switch field.kind {
-        case .count:
-            return .integer(try integer(node, key: key, minimum: 1, "a positive integer"))
+        case let .count(max):
+            return .integer(try integer(node, key: key, minimum: 1, maximum: max, "an integer in [1, \(max)]"))
         case let .real(expected, valid):
             guard let x = number(node), x.isFinite, valid(x) else { throw self.expected(node, key: key, expected) }
             return .real(x)
@@ -264,8 +265,51 @@ private struct Reader {
             throw expected(keyNode, key: "envs.\(entry.name).steps",
                            "a positive integer step budget (here or under defaults)", found: "nothing")
         }
-        return SweepSpec(name: name, seeds: seeds, defaults: defaults, envs: envs.map(\.entry), methods: methodEntries)
+        let spec = SweepSpec(name: name, seeds: seeds, defaults: defaults, envs: envs.map(\.entry), methods: methodEntries)
+        try checkSize(spec, root: root, envNodes: Dictionary(uniqueKeysWithValues: envs.map { ($0.entry.name, $0.keyNode) }))
+        return spec
     }
+
+    /// The grid's size (overflow-checked, before anything is expanded) and every run's limits and
+    /// estimated memory (`TrainingConfig.checkLimits`, `estimatedMemory`), each reported at its
+    /// environment's key.
+    func checkSize(_ spec: SweepSpec, root: Node, envNodes: [String: Node]) throws {
+        var combinations = 0
+        for method in spec.methods {
+            var product = 1
+            for axis in method.params.values {
+                let (p, overflow) = product.multipliedReportingOverflow(by: axis.count)
+                product = overflow ? Int.max : p
+            }
+            combinations = min(combinations &+ product, Int.max / 2)
+        }
+        let (perSeed, o1) = combinations.multipliedReportingOverflow(by: spec.envs.count)
+        let (runs, o2) = perSeed.multipliedReportingOverflow(by: spec.seeds.count)
+        guard !o1, !o2, runs <= SweepLimits.runs else {
+            throw error(at: root, "the sweep expands to \(spec.seeds.count) seeds × \(spec.envs.count) environments × "
+                + "\(combinations) method settings\(o1 || o2 ? " (more than Int.max)" : " = \(runs)") runs; "
+                + "expected at most \(SweepLimits.runs) (split it into several sweeps)")
+        }
+        var checked = Set<String>()
+        for run in spec.expand() {
+            var config = run.config
+            config.seed = 0
+            guard checked.insert(String(describing: config)).inserted else { continue }
+            let node = envNodes[config.env]
+            let bytes: Int
+            do {
+                bytes = try config.estimatedMemory()
+            } catch let error as TrainerError {
+                throw self.error(at: node, "key 'envs.\(config.env)': \(run.config.method): \(error.reason)")
+            }
+            guard bytes <= machineMemory else {
+                throw self.error(at: node, "key 'envs.\(config.env)': a \(run.config.method) run needs an estimated "
+                    + "\(Reader.gigabytes(bytes)), more than this machine's \(Reader.gigabytes(machineMemory)) of memory")
+            }
+        }
+    }
+
+    static func gigabytes(_ bytes: Int) -> String { String(format: "%.1f GB", Double(bytes) / 1e9) }
 
     func sweepName(_ node: Node) throws -> String {
         guard case let .scalar(scalar) = node, !isNull(node), !scalar.string.isEmpty,
@@ -279,6 +323,9 @@ private struct Reader {
         let expectation = "a positive number of seeds or a list of distinct non-negative integers"
         if case .sequence(let list) = node {
             guard !list.isEmpty else { throw expected(node, key: "seeds", expectation, found: "an empty list") }
+            guard list.count <= SweepLimits.runs else {
+                throw expected(node, key: "seeds", "at most \(SweepLimits.runs) seeds", found: "\(list.count)")
+            }
             var seen = Set<Int>()
             return try list.map { item in
                 let seed = try integer(item, key: "seeds", minimum: 0, "a non-negative integer seed")
@@ -288,7 +335,8 @@ private struct Reader {
                 return UInt64(seed)
             }
         }
-        let n = try integer(node, key: "seeds", minimum: 1, expectation)
+        let n = try integer(node, key: "seeds", minimum: 1, maximum: SweepLimits.runs,
+                            "a number of seeds in [1, \(SweepLimits.runs)] or a list of distinct non-negative integers")
         return (0..<n).map(UInt64.init)
     }
 

@@ -2,15 +2,15 @@
 public enum ParameterRule: Sendable, Equatable {
     /// A finite number > 0 (a clip range, a coefficient, a step size).
     case positive
-    /// A whole number > 0 (a memory size, an interval).
-    case wholePositive
+    /// A whole number in [1, max] (a memory size, an interval).
+    case whole(max: Int)
     /// A number in [0, 1) (a dropout probability).
     case fraction
 
     public func admits(_ x: Double) -> Bool {
         switch self {
         case .positive: return x > 0 && x.isFinite
-        case .wholePositive: return x > 0 && x.isFinite && x == x.rounded()
+        case let .whole(max): return x >= 1 && x <= Double(max) && x == x.rounded()
         case .fraction: return x >= 0 && x < 1
         }
     }
@@ -19,7 +19,7 @@ public enum ParameterRule: Sendable, Equatable {
     public var expectation: String {
         switch self {
         case .positive: return "a number > 0"
-        case .wholePositive: return "a whole number > 0"
+        case let .whole(max): return "a whole number in [1, \(max)]"
         case .fraction: return "a number in [0, 1)"
         }
     }

@@ -62,10 +62,7 @@ public final class Trainer {
     }
 
     init(config: TrainingConfig, resuming state: TrainingState?) throws {
-        for (name, value) in [("steps", config.steps), ("horizon", config.horizon), ("epochs", config.epochs),
-                              ("minibatch_size", config.minibatchSize), ("actors", config.actors)] where value <= 0 {
-            throw TrainerError.invalidConfig("\(name) must be > 0, found \(value)")
-        }
+        try config.checkLimits()  // every size within its limit: none of the products below overflows
         self.config = config
         let samples = config.horizon * config.actors
         let iterations = (config.steps + samples - 1) / samples

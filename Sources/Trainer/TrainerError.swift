@@ -10,6 +10,15 @@ public enum TrainerError: Error, CustomStringConvertible, Equatable {
     /// longer in a consistent state and must not be checkpointed.
     case interrupted(step: Int)
 
+    /// What is wrong, without the "invalid training config: " prefix of a config error.
+    public var reason: String {
+        switch self {
+        case let .invalidConfig(why): return why
+        case let .invalidParameter(method, key, expected, found): return "\(method).\(key): expected \(expected), found \(found)"
+        default: return description
+        }
+    }
+
     public var description: String {
         switch self {
         case let .unknownMethod(name, valid):

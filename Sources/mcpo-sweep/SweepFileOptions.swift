@@ -54,8 +54,11 @@ struct SweepFileOptions: ParsableArguments {
 
 /// `--checkpoint-seconds`, `--max-stalls`: how `run` and `daemon` execute runs.
 struct ExecutionOptions: ParsableArguments {
-    @Option(help: "Worker processes to keep busy (default: the number of cores).")
+    @Option(help: "Worker processes to keep busy (default: the number of cores; at most 4 per core).")
     var workers: Int?
+
+    @Flag(name: .customLong("force-workers"), help: "Allow more than 4 workers per core (up to 1024).")
+    var forceWorkers = false
 
     @Option(name: .customLong("checkpoint-seconds"),
             help: "Wall time between a run's checkpoints (taken at iteration boundaries).")
@@ -66,7 +69,14 @@ struct ExecutionOptions: ParsableArguments {
     var maxStalls = 3
 
     func validate() throws {
-        if let workers, workers < 1 { throw badInput("--workers: expected a positive integer, found \(workers)") }
+        if let workers {
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            let limit = forceWorkers ? 1024 : SweepLimits.workersPerCore * cores
+            guard workers >= 1, workers <= limit else {
+                throw badInput("--workers: expected an integer in [1, \(limit)] (" + (forceWorkers ? "the most --force-workers allows"
+                    : "\(SweepLimits.workersPerCore) per core on this machine's \(cores); --force-workers allows more") + "), found \(workers)")
+            }
+        }
         guard checkpointSeconds > 0, checkpointSeconds.isFinite else {
             throw badInput("--checkpoint-seconds: expected a number of seconds > 0, found \(checkpointSeconds)")
         }

@@ -68,3 +68,13 @@ import Testing
         #expect(SpecDiff.changes(from: old, to: old).isEmpty)
     }
 }
+
+/// Step budgets that sum past 2^63 (a store written before the limits, or by hand) saturate
+/// instead of trapping in every `status` and scheduler (issue 11, defect 1).
+@Test func statusCountsSaturateBudgetsSummingPastInt64() throws {
+    let t = try TemporaryStore()
+    try t.store.insertSweep(Fixtures.sweep("huge"), runs: Fixtures.runs(3, steps: Int.max))
+    let counts = try t.store.statusCounts()
+    #expect(counts.pending == 3)
+    #expect(counts.stepsTotal == Int64.max && counts.stepsRemaining == Int64.max && counts.stepsDone == 0)
+}

@@ -46,15 +46,15 @@ import Trainer
         Case(what: "method twice", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  PPO: {}\n  ppo: {}\n",
              error: "test.yaml:6:3: key 'methods.ppo': expected each method once, found PPO again (as 'PPO' before)"),
         Case(what: "steps ≤ 0", yaml: "name: x\nseeds: 2\nenvs:\n  Pendulum: {steps: -5}\n",
-             error: "test.yaml:4:21: key 'envs.Pendulum.steps': expected a positive integer, found -5"),
+             error: "test.yaml:4:21: key 'envs.Pendulum.steps': expected an integer in [1, 1000000000000], found -5"),
         Case(what: "steps not an integer", yaml: "name: x\nseeds: 2\nenvs:\n  Pendulum: {steps: 1000.5}\n",
-             error: "test.yaml:4:21: key 'envs.Pendulum.steps': expected a positive integer, found 1000.5"),
+             error: "test.yaml:4:21: key 'envs.Pendulum.steps': expected an integer in [1, 1000000000000], found 1000.5"),
         Case(what: "steps quoted", yaml: "name: x\nseeds: 2\nenvs:\n  Pendulum: {steps: \"100\"}\n",
-             error: "test.yaml:4:21: key 'envs.Pendulum.steps': expected a positive integer, found the string '100'"),
+             error: "test.yaml:4:21: key 'envs.Pendulum.steps': expected an integer in [1, 1000000000000], found the string '100'"),
         Case(what: "steps missing", yaml: "name: x\nseeds: 2\nenvs:\n  Pendulum: {actors: 2}\nmethods: {PPO: }\n",
              error: "test.yaml:4:3: key 'envs.Pendulum.steps': expected a positive integer step budget (here or under defaults), found nothing"),
         Case(what: "seeds ≤ 0", yaml: "name: x\nseeds: 0\n",
-             error: "test.yaml:2:8: key 'seeds': expected a positive number of seeds or a list of distinct non-negative integers, found 0"),
+             error: "test.yaml:2:8: key 'seeds': expected a number of seeds in [1, 100000] or a list of distinct non-negative integers, found 0"),
         Case(what: "seed list with a negative", yaml: "name: x\nseeds: [1, -2]\n",
              error: "test.yaml:2:12: key 'seeds': expected a non-negative integer seed, found -2"),
         Case(what: "seed list with a duplicate", yaml: "name: x\nseeds: [1, 2, 1]\n",
@@ -68,9 +68,9 @@ import Trainer
         Case(what: "clip repeated", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  PPO: {clip: [0.2, 0.2]}\n",
              error: "test.yaml:5:21: key 'methods.PPO.clip': expected distinct values, found 0.2 twice"),
         Case(what: "N ≤ 0", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  MCPO: {N: [5, 0]}\n",
-             error: "test.yaml:5:17: key 'methods.MCPO.N': expected a whole number > 0 or a non-empty list of them, found 0"),
+             error: "test.yaml:5:17: key 'methods.MCPO.N': expected a whole number in [1, 1000] or a non-empty list of them, found 0"),
         Case(what: "N not a whole number", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  MCPO: {N: 2.5}\n",
-             error: "test.yaml:5:13: key 'methods.MCPO.N': expected a whole number > 0 or a non-empty list of them, found 2.5"),
+             error: "test.yaml:5:13: key 'methods.MCPO.N': expected a whole number in [1, 1000] or a non-empty list of them, found 2.5"),
         Case(what: "a probability < 0", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  MCPO: {dropout: -0.5}\n",
              error: "test.yaml:5:19: key 'methods.MCPO.dropout': expected a number in [0, 1) or a non-empty list of them, found -0.5"),
         Case(what: "a probability ≥ 1", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\nmethods:\n  MCPO: {N: 5, dropout: [0.5, 1.5]}\n",
@@ -95,7 +95,33 @@ import Trainer
              error: "test.yaml:1:1: key 'name': expected the sweep's name, found nothing"),
         Case(what: "methods missing", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\n",
              error: "test.yaml:1:1: key 'methods': expected a mapping of methods, found nothing"),
+        // Limits (issue 11, defect 5): sizes are checked before any product of them is formed.
+        Case(what: "steps past the limit", yaml: "name: x\nseeds: 2\nenvs:\n  Pendulum: {steps: 5000000000000000000}\nmethods: {PPO: }\n",
+             error: "test.yaml:4:21: key 'envs.Pendulum.steps': expected an integer in [1, 1000000000000], found 5000000000000000000"),
+        Case(what: "horizon that wraps horizon × actors", yaml: "name: x\nseeds: 1\ndefaults: {horizon: 4611686018427387905, actors: 4}\nenvs:\n  Pendulum: {steps: 10}\nmethods: {PPO: }\n",
+             error: "test.yaml:3:21: key 'defaults.horizon': expected an integer in [1, 1048576], found 4611686018427387905"),
+        Case(what: "horizon × actors past the limit", yaml: "name: x\nseeds: 1\nenvs:\n  Pendulum: {steps: 10, horizon: 1000000, actors: 4000}\nmethods: {PPO: }\n",
+             error: "test.yaml:4:3: key 'envs.Pendulum': PPO: horizon × actors must be at most 16777216 samples per iteration, found 1000000 × 4000"),
+        Case(what: "too many seeds", yaml: "name: x\nseeds: 100000000\nenvs: {Pendulum: {steps: 1}}\nmethods: {PPO: }\n",
+             error: "test.yaml:2:8: key 'seeds': expected a number of seeds in [1, 100000] or a list of distinct non-negative integers, found 100000000"),
+        Case(what: "a grid past the limit", yaml: "name: x\nseeds: 50000\nenvs: {Pendulum: {steps: 1}}\nmethods: {PPO: {clip: [0.1, 0.2, 0.3]}}\n",
+             error: "test.yaml:1:1: the sweep expands to 50000 seeds × 1 environments × 3 method settings = 150000 runs; expected at most 100000 (split it into several sweeps)"),
+        Case(what: "MCPO N past its limit", yaml: "name: x\nseeds: 1\nenvs: {Pendulum: {steps: 1}}\nmethods: {MCPO: {N: 1e9}}\n",
+             error: "test.yaml:4:21: key 'methods.MCPO.N': expected a whole number in [1, 1000] or a non-empty list of them, found 1e9"),
     ]
+
+    /// A run whose estimated memory exceeds the machine's is refused at its environment's key.
+    @Test func aRunLargerThanTheMachinesMemoryIsRefused() throws {
+        let yaml = "name: x\nseeds: 1\nenvs:\n  Pendulum: {steps: 10, horizon: 100000, actors: 64}\nmethods: {PPO: }\n"
+        let bytes = try #require(try parse(yaml).expand().first).config.estimatedMemory()
+        #expect(bytes > 6_400_000 * 4 * 12)  // 6.4M samples of ≥ 12 floats
+        #expect {
+            _ = try SweepParser.parse(yaml: yaml, file: "test.yaml", environments: ["Pendulum"], machineMemory: bytes - 1)
+        } throws: { error in
+            "\(error)".hasPrefix("test.yaml:4:3: key 'envs.Pendulum': a PPO run needs an estimated ") && "\(error)".hasSuffix(" of memory")
+        }
+        _ = try SweepParser.parse(yaml: yaml, file: "test.yaml", environments: ["Pendulum"], machineMemory: bytes)
+    }
 
     @Test(arguments: cases)
     func badInputIsOneLocatedLine(_ c: Case) {

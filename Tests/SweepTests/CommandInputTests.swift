@@ -26,6 +26,7 @@ import Testing
             try future.pool.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('999_future')") }
             _ = try future.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         }   // closed here, before its bytes are taken
+        let cores = ProcessInfo.processInfo.activeProcessorCount
         let cases: [Case] = [
             Case(arguments: ["retry", "99", "--db", "s.sqlite"], status: 2,
                  message: "mcpo-sweep retry: s.sqlite: no run with id 99 (runs are 1…4; see 'mcpo-sweep list')"),
@@ -57,7 +58,11 @@ import Testing
             Case(arguments: ["run", "tiny.yaml", "--db", "s.sqlite", "--checkpoint-seconds", "0"], status: 2,
                  message: "mcpo-sweep run: --checkpoint-seconds: expected a number of seconds > 0, found 0.0"),
             Case(arguments: ["daemon", "--db", "s.sqlite", "--workers", "0"], status: 2,
-                 message: "mcpo-sweep daemon: --workers: expected a positive integer, found 0"),
+                 message: "mcpo-sweep daemon: --workers: expected an integer in [1, \(4 * cores)] (4 per core on this machine's \(cores); --force-workers allows more), found 0"),
+            Case(arguments: ["run", "tiny.yaml", "--db", "s.sqlite", "--workers", "1000000"], status: 2,
+                 message: "mcpo-sweep run: --workers: expected an integer in [1, \(4 * cores)] (4 per core on this machine's \(cores); --force-workers allows more), found 1000000"),
+            Case(arguments: ["run", "tiny.yaml", "--db", "s.sqlite", "--workers", "1000000", "--force-workers"], status: 2,
+                 message: "mcpo-sweep run: --workers: expected an integer in [1, 1024] (the most --force-workers allows), found 1000000"),
             Case(arguments: ["run", "tiny.yaml", "--db", "garbage.sqlite"], status: 2,
                  message: "garbage.sqlite: cannot open the store as an SQLite database (file is not a database)"),
             Case(arguments: ["daemon", "--db", "garbage.sqlite"], status: 2,

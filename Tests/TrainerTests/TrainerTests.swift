@@ -143,7 +143,12 @@ func fullMinibatchLossGradientMatchesFiniteDifferences(method: String, value: Do
         _ = try type.init(MethodParameters())
         for (key, value) in info.defaults {
             try MethodCatalog.validate(method: info.name, MethodParameters([key: value]))
-            let bad: Double = info.rule(for: key) == .fraction ? 1 : info.rule(for: key) == .wholePositive ? 2.5 : 0
+            let bad: Double
+            switch info.rule(for: key) {
+            case .fraction: bad = 1
+            case let .whole(max): bad = [2.5, Double(max) + 1][key.count % 2]
+            case .positive: bad = 0
+            }
             #expect(throws: TrainerError.invalidParameter(method: info.name, key: key, expected: info.rule(for: key).expectation, found: bad)) {
                 try MethodCatalog.validate(method: info.name, MethodParameters([key: bad]))
             }
