@@ -28,9 +28,8 @@ public enum SweepLaunch {
     public static func prepare(file: String, dbPath: String, mode: Mode = .strict) throws -> Prepared {
         var spec = try SweepParser.parse(contentsOf: file)
         if case let .newName(name) = mode {
-            guard !name.isEmpty, !name.contains(where: \.isNewline) else {
-                throw SweepFileError(file: file, line: nil, column: nil,
-                                     message: "--new-name: expected a non-empty one-line name, found '\(name)'")
+            if let (expectation, found) = SweepName.problem(name) {
+                throw SweepFileError(file: file, line: nil, column: nil, message: "--new-name: expected \(expectation), found \(found)")
             }
             spec.name = name
         }

@@ -1,5 +1,8 @@
 import Environments
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Trainer
 import Yams
 
@@ -8,19 +11,37 @@ import Yams
 /// was expected and what was found. Nothing here touches a store.
 public enum SweepParser {
     public static let topLevelKeys = ["name", "seeds", "defaults", "envs", "methods"]
+    /// The largest sweep file read (1 MiB; the paper's whole grid is under 1 KB).
+    public static let maxFileBytes = 1 << 20
 
     /// Parses the file at `path`.
     public static func parse(contentsOf path: String, environments: [String] = EnvironmentCatalog.names,
                              machineMemory: Int = TrainingLimits.machineMemory) throws -> SweepSpec {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw SweepFileError(file: path, line: nil, column: nil, message: "no such sweep file")
+        var info = stat()
+        guard stat(path, &info) == 0 else {  // follows symbolic links
+            let dangling = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
+            throw SweepFileError(file: path, line: nil, column: nil,
+                                 message: dangling ? "is a symbolic link to nothing, not a sweep file" : "no such sweep file")
         }
-        guard !isDirectory.boolValue else {
-            throw SweepFileError(file: path, line: nil, column: nil, message: "is a directory, not a sweep file")
+        let kind = info.st_mode & S_IFMT
+        guard kind == S_IFREG else {
+            let what = kind == S_IFDIR ? "a directory" : kind == S_IFCHR ? "a character device"
+                : kind == S_IFBLK ? "a block device" : kind == S_IFSOCK ? "a socket" : kind == S_IFIFO ? "a pipe" : "a special file"
+            throw SweepFileError(file: path, line: nil, column: nil, message: "is \(what), not a sweep file (expected a regular file)")
+        }
+        if Int(info.st_size) > maxFileBytes {
+            throw SweepFileError(file: path, line: nil, column: nil,
+                                 message: "the sweep file has \(info.st_size) bytes; expected at most \(maxFileBytes)")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw SweepFileError(file: path, line: nil, column: nil, message: "cannot read the sweep file (permission denied)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw SweepFileError(file: path, line: nil, column: nil, message: "cannot read the sweep file (permission denied?)")
+            throw SweepFileError(file: path, line: nil, column: nil, message: "cannot read the sweep file")
+        }
+        guard data.count <= maxFileBytes else {  // it grew while being read
+            throw SweepFileError(file: path, line: nil, column: nil,
+                                 message: "the sweep file has \(data.count) bytes; expected at most \(maxFileBytes)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw SweepFileError(file: path, line: nil, column: nil, message: "the sweep file is not UTF-8 text")
@@ -312,9 +333,11 @@ private struct Reader {
     static func gigabytes(_ bytes: Int) -> String { String(format: "%.1f GB", Double(bytes) / 1e9) }
 
     func sweepName(_ node: Node) throws -> String {
-        guard case let .scalar(scalar) = node, !isNull(node), !scalar.string.isEmpty,
-              !scalar.string.contains(where: \.isNewline) else {
+        guard case let .scalar(scalar) = node, !isNull(node) else {
             throw expected(node, key: "name", "a non-empty one-line name")
+        }
+        if let (expectation, found) = SweepName.problem(scalar.string) {
+            throw expected(node, key: "name", expectation, found: found)
         }
         return scalar.string
     }

@@ -77,6 +77,11 @@ public enum Worker {
             case .pending:
                 run = try store.claimRun(id: runID, worker: me, leaseSeconds: options.leaseSeconds)
             case .running:
+                // Only the scheduler that claimed it hands a running run over: its holder is our parent.
+                guard current.worker == WorkerID.parent.description else {
+                    log("run \(runID) is running, held by \(current.worker ?? "nobody"); nothing to do")
+                    return .notClaimable
+                }
                 run = try store.adoptRun(id: runID, from: WorkerID.parent, to: me, leaseSeconds: options.leaseSeconds)
             case .done, .failed:
                 log("run \(runID) is \(current.status.rawValue); nothing to do")

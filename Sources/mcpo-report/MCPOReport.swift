@@ -50,6 +50,7 @@ struct Table1Command: ParsableCommand {
     func makeTable() throws -> Table1 {
         // Read the reference first: a bad file is reported before touching the store.
         let referenceTable = try reference.map { try ReferenceTable(contentsOf: $0) }
+        if db.isEmpty { fail("--db: expected the path of the store, found an empty path") }
         let store = try Table1.openStore(path: db)
         let choice = try Table1.chooseSweep(named: sweep, in: store)
         if let notice = choice.notice { warn(notice) }

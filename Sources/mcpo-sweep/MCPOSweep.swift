@@ -58,6 +58,10 @@ extension MCPOSweep {
 struct StoreOptions: ParsableArguments {
     @Option(help: "The experiment store, an SQLite file (created by run, submit and daemon when missing).")
     var db = "mcpo.sqlite"
+
+    func validate() throws {
+        if db.isEmpty { throw badInput("--db: expected the path of the store, found an empty path") }
+    }
 }
 
 /// Bad input found by a `validate()`: prints "mcpo-sweep COMMAND: LINE" and returns exit status 2

@@ -95,6 +95,15 @@ import Trainer
              error: "test.yaml:1:1: key 'name': expected the sweep's name, found nothing"),
         Case(what: "methods missing", yaml: "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 1}}\n",
              error: "test.yaml:1:1: key 'methods': expected a mapping of methods, found nothing"),
+        // Names (issue 11, defect 7): no NUL (cut off by C strings), escape sequences or bidi overrides.
+        Case(what: "a NUL in the name", yaml: "name: \"a\\0b\"\nseeds: 1\nenvs: {Pendulum: {steps: 1}}\nmethods: {PPO: }\n",
+             error: "test.yaml:1:7: key 'name': expected a one-line name without control characters, found a name with the control character U+0000"),
+        Case(what: "an escape sequence in the name", yaml: "name: \"x\\e[2J\"\nseeds: 1\nenvs: {Pendulum: {steps: 1}}\nmethods: {PPO: }\n",
+             error: "test.yaml:1:7: key 'name': expected a one-line name without control characters, found a name with the control character U+001B"),
+        Case(what: "a bidi override in the name", yaml: "name: \"x\\u202Ey\"\nseeds: 1\nenvs: {Pendulum: {steps: 1}}\nmethods: {PPO: }\n",
+             error: "test.yaml:1:7: key 'name': expected a one-line name without control characters, found a name with the formatting character U+202E"),
+        Case(what: "a tab in the name", yaml: "name: \"x\\ty\"\nseeds: 1\nenvs: {Pendulum: {steps: 1}}\nmethods: {PPO: }\n",
+             error: "test.yaml:1:7: key 'name': expected a one-line name without control characters, found a name with the control character U+0009"),
         // Limits (issue 11, defect 5): sizes are checked before any product of them is formed.
         Case(what: "steps past the limit", yaml: "name: x\nseeds: 2\nenvs:\n  Pendulum: {steps: 5000000000000000000}\nmethods: {PPO: }\n",
              error: "test.yaml:4:21: key 'envs.Pendulum.steps': expected an integer in [1, 1000000000000], found 5000000000000000000"),
@@ -144,11 +153,35 @@ import Trainer
         #expect(throws: SweepFileError(file: scratch.path("none.yaml"), line: nil, column: nil, message: "no such sweep file")) {
             try SweepParser.parse(contentsOf: scratch.path("none.yaml"))
         }
-        #expect(throws: SweepFileError(file: scratch.url.path, line: nil, column: nil, message: "is a directory, not a sweep file")) {
+        #expect(throws: SweepFileError(file: scratch.url.path, line: nil, column: nil, message: "is a directory, not a sweep file (expected a regular file)")) {
             try SweepParser.parse(contentsOf: scratch.url.path)
         }
         let binary = scratch.path("binary.yaml")
         _ = FileManager.default.createFile(atPath: binary, contents: Data([0xFF, 0xFE, 0x00, 0x80]))
         #expect(throws: SweepFileError.self) { try SweepParser.parse(contentsOf: binary) }
+        // Devices, pipes and huge files are named as what they are, never read (issue 11, defect 8).
+        for device in ["/dev/null", "/dev/zero"] {
+            #expect(throws: SweepFileError(file: device, line: nil, column: nil,
+                                           message: "is a character device, not a sweep file (expected a regular file)")) {
+                try SweepParser.parse(contentsOf: device)
+            }
+        }
+        let fifo = scratch.path("fifo.yaml")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(throws: SweepFileError(file: fifo, line: nil, column: nil,
+                                       message: "is a pipe, not a sweep file (expected a regular file)")) {
+            try SweepParser.parse(contentsOf: fifo)
+        }
+        let dangling = scratch.path("dangling.yaml")
+        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: scratch.path("gone.yaml"))
+        #expect(throws: SweepFileError(file: dangling, line: nil, column: nil,
+                                       message: "is a symbolic link to nothing, not a sweep file")) {
+            try SweepParser.parse(contentsOf: dangling)
+        }
+        let huge = scratch.write("huge.yaml", "# " + String(repeating: "x", count: SweepParser.maxFileBytes) + "\n")
+        #expect(throws: SweepFileError(file: huge, line: nil, column: nil,
+                                       message: "the sweep file has \(SweepParser.maxFileBytes + 3) bytes; expected at most \(SweepParser.maxFileBytes)")) {
+            try SweepParser.parse(contentsOf: huge)
+        }
     }
 }

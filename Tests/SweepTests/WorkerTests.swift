@@ -51,8 +51,11 @@ import Testing
         let scratch = try Scratch()
         let prepared = try SweepLaunch.prepare(file: scratch.write("tiny.yaml", tinySweep), dbPath: scratch.path("s.sqlite"))
         let held = try #require(try prepared.store.claimNextRun(worker: WorkerID(host: "elsewhere", pid: 1), leaseSeconds: 60))
-        #expect(Worker.execute(dbPath: scratch.path("s.sqlite"), runID: held.id, stop: StopSignal()) { _ in } == .notClaimable)
+        var messages: [String] = []
+        #expect(Worker.execute(dbPath: scratch.path("s.sqlite"), runID: held.id, stop: StopSignal()) { messages.append($0) } == .notClaimable)
         #expect(try prepared.store.run(id: held.id)?.worker == "elsewhere:1")
+        // The message names the holder, not this process's parent (issue 11, defect 8).
+        #expect(messages == ["run \(held.id) is running, held by elsewhere:1; nothing to do"])
         #expect(Worker.execute(dbPath: scratch.path("none.sqlite"), runID: 1, stop: StopSignal()) { _ in } == .usage)
         #expect(!FileManager.default.fileExists(atPath: scratch.path("none.sqlite")))
     }
