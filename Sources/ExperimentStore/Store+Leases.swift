@@ -34,7 +34,7 @@ extension Store {
         }
     }
 
-    /// Status running, holder `worker`, a lease, attempts + 1, stalls + 1, started_at now. The
+    /// Status running, holder `worker`, a lease, attempts + 1, started_at now. The
     /// run continues from its checkpoint: metrics recorded after it (by an attempt that died
     /// before its next checkpoint) are deleted and steps_done is the checkpoint's step; without
     /// a checkpoint every metric is deleted and steps_done is 0.
@@ -43,7 +43,7 @@ extension Store {
         try db.execute(sql: "DELETE FROM metrics WHERE run_id = ? AND step > ?", arguments: [runID, resumeStep ?? -1])
         try db.execute(sql: """
             UPDATE runs SET status = 'running', worker = ?, lease_expires_at = ?, attempts = attempts + 1,
-                            stalls = stalls + 1, not_before = NULL, started_at = ?, steps_done = ?,
+                            not_before = NULL, started_at = ?, steps_done = ?,
                             finished_at = NULL, wall_seconds = NULL, error = NULL
             WHERE id = ? AND status = 'pending'
             """, arguments: [worker.description, now + leaseSeconds, Store.timestamp(now), resumeStep ?? 0, runID])
@@ -88,9 +88,22 @@ extension Store {
     /// with `retryAfter`, it is not claimed again before that many seconds (a store error).
     public func releaseRun(id: Int64, worker: WorkerID, retryAfter: Double? = nil, reason: String? = nil,
                            now: Double = Store.unixNow()) throws {
+        try release(id: id, worker: worker, retryAfter: retryAfter, stalled: false, reason: reason, now: now)
+    }
+
+    /// `releaseRun` after the run's worker was killed before its next checkpoint, seen by its
+    /// live scheduler: the run's stalls + 1 (a checkpoint resets them). Only such deaths count:
+    /// a scheduler killed with its workers leaves the run to be reclaimed, stalls unchanged.
+    public func releaseStalledRun(id: Int64, worker: WorkerID, reason: String, now: Double = Store.unixNow()) throws {
+        try release(id: id, worker: worker, retryAfter: nil, stalled: true, reason: reason, now: now)
+    }
+
+    private func release(id: Int64, worker: WorkerID, retryAfter: Double?, stalled: Bool, reason: String?,
+                         now: Double) throws {
         try pool.write { db in
             try Store.updateHeld(db, runID: id, worker: worker,
-                                 set: "status = 'pending', worker = NULL, lease_expires_at = NULL, not_before = ?",
+                                 set: "status = 'pending', worker = NULL, lease_expires_at = NULL, not_before = ?"
+                                     + (stalled ? ", stalls = stalls + 1" : ""),
                                  [retryAfter.map { now + $0 }])
             if let run = try Store.fetchRun(db, id: id) {
                 var message = "put back to pending by \(worker) at step \(run.stepsDone)"

@@ -33,6 +33,8 @@ public protocol RunQueue: AnyObject, Sendable {
     func adoptRun(id: Int64, from: WorkerID, to: WorkerID, leaseSeconds: Double, now: Double) throws -> RunRecord
     func renewLease(runID: Int64, worker: WorkerID, leaseSeconds: Double, now: Double) throws -> Store.Renewal
     func releaseRun(id: Int64, worker: WorkerID, retryAfter: Double?, reason: String?, now: Double) throws
+    /// `releaseRun` with the run's stalls + 1: its worker was killed before a checkpoint.
+    func releaseStalledRun(id: Int64, worker: WorkerID, reason: String, now: Double) throws
     /// Running runs whose lease expired, or whose holder on `host` is not alive, back to pending.
     func reclaimAbandonedRuns(sweepID: Int64?, now: Double, host: String, isAlive: (Int32) -> Bool) throws -> [Int64]
     func recordAttempt(runID: Int64, worker: WorkerID, platform: Platform, now: Double) throws

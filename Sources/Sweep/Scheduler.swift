@@ -197,9 +197,10 @@ public final class Scheduler {
         }
         let status = child.process.terminationStatus
         if child.process.terminationReason == .uncaughtSignal {
-            let stalls = run.stalls ?? run.attempts
+            // This attempt's death counts as a stall (a checkpoint resets them); scheduler deaths do not.
+            let stalls = (run.stalls ?? 0) + 1
             if [SIGKILL, SIGTERM, SIGINT, SIGHUP].contains(status) && stalls < options.maxStalls {
-                try store.releaseRun(id: run.id, worker: holder, reason: "worker killed by signal \(status)")
+                try store.releaseStalledRun(id: run.id, worker: holder, reason: "worker killed by signal \(status)")
                 log("run \(run.id) (\(run.label)): worker killed by signal \(status); put back to pending")
             } else if [SIGKILL, SIGTERM, SIGINT, SIGHUP].contains(status) {
                 try store.markFailed(runID: run.id, worker: holder,

@@ -156,6 +156,29 @@ import Testing
         #expect(try store.claimNextRun(sweepID: nil, worker: Self.w, leaseSeconds: 10, now: 1002) != nil)
     }
 
+    /// Only a worker killed before its checkpoint, as its scheduler saw it, counts as a stall:
+    /// claims and reclaims (a scheduler killed with its workers) do not, a checkpoint resets them.
+    @Test(arguments: backends) func onlyStalledReleasesCountAsStalls(_ backend: Backend) throws {
+        let (store, _, keep) = try Self.seeded(backend, runs: 1)
+        _ = keep
+        var run = try #require(try store.claimNextRun(sweepID: nil, worker: Self.w, leaseSeconds: 10, now: 1000))
+        #expect(run.stalls == 0)
+        #expect(try store.reclaimAbandonedRuns(sweepID: nil, now: 2000, host: "elsewhere", isAlive: { _ in true }) == [run.id])
+        run = try #require(try store.claimNextRun(sweepID: nil, worker: Self.w, leaseSeconds: 10, now: 2001))
+        #expect(run.stalls == 0 && run.attempts == 2)
+        try store.releaseStalledRun(id: run.id, worker: Self.w, reason: "worker killed by signal 9", now: 2002)
+        run = try #require(try store.claimNextRun(sweepID: nil, worker: Self.w, leaseSeconds: 10, now: 2003))
+        try store.releaseStalledRun(id: run.id, worker: Self.w, reason: "worker killed by signal 9", now: 2004)
+        #expect(try store.run(id: run.id)?.stalls == 2)
+        #expect(throws: StoreError.self) {
+            try store.releaseStalledRun(id: run.id, worker: Self.w, reason: "not held", now: 2005)
+        }
+        run = try #require(try store.claimNextRun(sweepID: nil, worker: Self.w, leaseSeconds: 10, now: 2006))
+        try store.saveCheckpoint(runID: run.id, worker: Self.w, step: 10, state: Data([1]), format: 1, metrics: [],
+                                 leaseSeconds: 10, release: false, reason: nil, platform: nil, now: 2007)
+        #expect(try store.run(id: run.id)?.stalls == 0)
+    }
+
     @Test(arguments: backends) func attemptsEventsAndSchedulersAreRecorded(_ backend: Backend) throws {
         let (store, _, keep) = try Self.seeded(backend, runs: 1)
         _ = keep
