@@ -10,8 +10,10 @@ import Foundation
 /// this scheduler; the worker takes the lease over), update the progress line. A run whose
 /// worker died without recording a result goes back to pending if the worker was killed (it
 /// continues from its checkpoint), unless `maxStalls` attempts in a row ended so without a
-/// checkpoint; it is marked failed if the worker crashed or exited with an error. When the
-/// store is unavailable (full disk, I/O error) the scheduler waits and tries again. On a stop
+/// checkpoint; it is marked failed if the worker crashed (another signal). A worker that
+/// cannot start, or exits recording nothing, is the environment's fault: the run goes back to
+/// pending and claims back off (`environmentGiveUpSeconds`). When the store is unavailable
+/// (full disk, I/O error) the scheduler waits and tries again. On a stop
 /// request the workers are sent SIGTERM (they checkpoint and give their runs back; SIGKILL
 /// after `gracePeriod`).
 public final class Scheduler {
@@ -36,6 +38,12 @@ public final class Scheduler {
         public var maxStalls = 3
         /// A run given back because the store is unavailable waits this long before a new claim.
         public var storeRetrySeconds = 30.0
+        /// Workers that cannot be started, or exit without recording anything about their run
+        /// (the executable missing during a rebuild, no file descriptors or processes left), are
+        /// the scheduler's environment, not the run's fault: the run goes back to pending and
+        /// claims pause, doubling from 1 s up to 16 s. If no worker has started and worked for
+        /// this long, the scheduler stops (`Outcome.cannotStartWorkers`) with the runs pending.
+        public var environmentGiveUpSeconds = 60.0
         /// Extra environment for the workers (added to this process's).
         public var workerEnvironment = ["OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"]
 
@@ -55,12 +63,15 @@ public final class Scheduler {
         case interrupted(signal: Int32)
         /// The sweep was cancelled (`mcpo-sweep cancel`); its running runs were put back to pending.
         case cancelled
+        /// Workers could not be started for `environmentGiveUpSeconds`; every run was left pending.
+        case cannotStartWorkers(String)
     }
 
     struct Child {
         let process: Process
         let run: RunRecord
         var stopping = false
+        let started = Date().timeIntervalSince1970
         var worker: WorkerID { WorkerID(host: WorkerID.currentHost, pid: process.processIdentifier) }
     }
 
@@ -72,6 +83,10 @@ public final class Scheduler {
     let me = WorkerID.current
     private var children: [Int64: Child] = [:]
     private var storeTrouble: String?
+    /// Since when, how often and why workers could not be started (nil once one worked).
+    private var environmentTrouble: (since: Double, failures: Int, reason: String)?
+    /// No claim before this time (a back-off after an environment failure).
+    private var claimsPausedUntil = 0.0
 
     public init(store: Store, scope: Scope, options: Options, progress: ProgressLine?, log: @escaping (String) -> Void) {
         self.store = store
@@ -112,7 +127,15 @@ public final class Scheduler {
                     return .cancelled
                 }
                 try stopCancelledChildren()
-                while children.count < options.workers && !stop.isRequested,
+                if environmentTrouble != nil, children.values.contains(where: { now - $0.started > 5 }) {
+                    environmentWorked()  // a worker has been working for a while
+                }
+                if let trouble = environmentTrouble, now - trouble.since >= options.environmentGiveUpSeconds {
+                    shutDown()
+                    progress?.finish(try store.statusCounts(sweepID: sweepID))
+                    return .cannotStartWorkers(trouble.reason)
+                }
+                while children.count < options.workers && !stop.isRequested && Date().timeIntervalSince1970 >= claimsPausedUntil,
                       let run = try store.claimNextRun(sweepID: sweepID, worker: me, leaseSeconds: options.leaseSeconds) {
                     try spawn(run)
                 }
@@ -165,7 +188,7 @@ public final class Scheduler {
         do {
             try process.run()
         } catch {
-            try store.markFailed(runID: run.id, worker: me, error: "cannot start a worker: \(error)")
+            try environmentFailure(run, holder: me, "cannot start a worker (\(options.executable.path)): \(Scheduler.describe(error))")
             return
         }
         children[run.id] = Child(process: process, run: run)
@@ -192,6 +215,7 @@ public final class Scheduler {
         guard let run = try store.run(id: child.run.id) else { return }
         guard run.status == .running, let holder = run.worker.flatMap(WorkerID.init),
               holder == child.worker || holder == me else {
+            environmentWorked()  // the worker recorded how its run ended
             if sweepID == nil { report(run) }
             return
         }
@@ -214,10 +238,43 @@ public final class Scheduler {
                                  reason: "its worker could not write to the store")
             log("run \(run.id) (\(run.label)): store unavailable; retried in \(Int(options.storeRetrySeconds)) s")
         } else {
-            try store.markFailed(runID: run.id, worker: holder,
-                                 error: "worker exited with status \(status) without recording a result")
+            // It recorded nothing about its run (it could not open the store, ran out of file
+            // descriptors, …): the environment, not the run.
+            try environmentFailure(run, holder: holder, "a worker exited with status \(status) without recording anything")
         }
         if sweepID == nil, let settled = try store.run(id: run.id) { report(settled) }
+    }
+
+    /// A worker that could not start or work: the run back to pending, claims paused.
+    private func environmentFailure(_ run: RunRecord, holder: WorkerID, _ reason: String) throws {
+        let now = Date().timeIntervalSince1970
+        var trouble = environmentTrouble ?? (since: now, failures: 0, reason: reason)
+        trouble.failures += 1
+        trouble.reason = reason
+        environmentTrouble = trouble
+        let pause = min(16, pow(2, Double(min(trouble.failures - 1, 4))))
+        claimsPausedUntil = now + pause
+        try store.releaseRun(id: run.id, worker: holder, reason: reason)
+        if trouble.failures == 1 {
+            log("\(reason); runs stay pending, retrying (giving up after \(Int(options.environmentGiveUpSeconds)) s)")
+        }
+    }
+
+    /// An error of `Process.run()` as its POSIX reason ("No such file or directory").
+    static func describe(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        return ns.localizedDescription
+    }
+
+    /// A worker worked (it recorded its run's result or checkpoint): the environment is fine.
+    private func environmentWorked() {
+        if environmentTrouble != nil { log("workers start again") }
+        environmentTrouble = nil
+        claimsPausedUntil = 0
     }
 
     /// The daemon's line about a run whose worker ended.

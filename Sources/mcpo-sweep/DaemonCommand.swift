@@ -20,6 +20,7 @@ struct DaemonCommand: ParsableCommand {
     @OptionGroup var execution: ExecutionOptions
 
     func run() throws {
+        try execution.ensureFileDescriptors()
         var options = execution.schedulerOptions(db: db)
         options.pollInterval = 0.5
         let stop = StopSignal()
@@ -38,9 +39,15 @@ struct DaemonCommand: ParsableCommand {
             + "\(counts.pending + counts.running) runs queued; submit sweeps with 'mcpo-sweep submit FILE --db \(db)'")
         noteOtherSchedulers(store)
         let scheduler = Scheduler(store: store, scope: .everything, options: options, progress: nil, log: log)
-        if case let .interrupted(signal) = try scheduler.run(stop: stop) {
+        switch try scheduler.run(stop: stop) {
+        case let .interrupted(signal):
             log("daemon stopped by signal \(signal); start it again to continue")
             throw ExitCode(128 + signal)
+        case let .cannotStartWorkers(reason):
+            log("daemon stopped: \(reason), for \(Int(options.environmentGiveUpSeconds)) s; runs are pending (start it again once workers can start)")
+            throw ExitCode(Status.cannotStartWorkers)
+        case .done, .failed, .cancelled:
+            return
         }
     }
 }

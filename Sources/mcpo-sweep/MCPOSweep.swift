@@ -82,5 +82,6 @@ enum Status {
     static let failedRuns: Int32 = 1
     static let badInput: Int32 = 2
     static let cancelled: Int32 = 3
+    static let cannotStartWorkers: Int32 = 4
     static let storeUnavailable: Int32 = 5
 }

@@ -22,6 +22,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var execution: ExecutionOptions
 
     func run() throws {
+        try execution.ensureFileDescriptors()
         let options = execution.schedulerOptions(db: db)
         let stop = StopSignal()
         stop.install()
@@ -48,6 +49,9 @@ struct RunCommand: ParsableCommand {
         case let .interrupted(signal):
             printError("sweep '\(name)': interrupted; run the same command again to resume")
             throw ExitCode(128 + signal)
+        case let .cannotStartWorkers(reason):
+            printError("sweep '\(name)': stopped: \(reason), for \(Int(options.environmentGiveUpSeconds)) s; its runs are pending (run the same command again once workers can start)")
+            throw ExitCode(Status.cannotStartWorkers)
         }
     }
 }

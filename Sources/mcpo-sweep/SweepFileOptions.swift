@@ -64,6 +64,10 @@ struct ExecutionOptions: ParsableArguments {
             help: "Wall time between a run's checkpoints (taken at iteration boundaries).")
     var checkpointSeconds = Worker.defaultCheckpointSeconds
 
+    @Option(name: .customLong("give-up-seconds"),
+            help: "Stop (exit 4, runs left pending) when no worker could start or work for this long.")
+    var giveUpSeconds = 60.0
+
     @Option(name: .customLong("max-stalls"),
             help: "Fail a run after this many attempts in a row killed before a checkpoint.")
     var maxStalls = 3
@@ -81,6 +85,9 @@ struct ExecutionOptions: ParsableArguments {
             throw badInput("--checkpoint-seconds: expected a number of seconds > 0, found \(checkpointSeconds)")
         }
         guard maxStalls >= 1 else { throw badInput("--max-stalls: expected a positive integer, found \(maxStalls)") }
+        guard giveUpSeconds > 0, giveUpSeconds.isFinite else {
+            throw badInput("--give-up-seconds: expected a number of seconds > 0, found \(giveUpSeconds)")
+        }
     }
 
     /// The scheduler's options (checked by `validate()`).
@@ -89,12 +96,34 @@ struct ExecutionOptions: ParsableArguments {
         var options = Scheduler.Options(dbPath: db, workers: count, executable: executable())
         options.checkpointSeconds = checkpointSeconds
         options.maxStalls = maxStalls
+        options.environmentGiveUpSeconds = giveUpSeconds
         return options
+    }
+
+    /// Raises the soft limit on open files to the hard one, and refuses to start (exit 4) when
+    /// even that leaves too few for the scheduler and its workers (each spawn needs a few).
+    func ensureFileDescriptors() throws {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        // Foundation's Process cannot spawn below 256 (measured: 250 fails, 256 works); each worker
+        // adds a few descriptors (its pipes, the store's connections).
+        let needed = rlim_t(max(256, 64 + 8 * (workers ?? ProcessInfo.processInfo.activeProcessorCount)))
+        guard limit.rlim_cur >= needed else {
+            printError("cannot start workers: only \(limit.rlim_cur) open files allowed (ulimit -n), \(needed) needed; raise the limit")
+            throw ExitCode(Status.cannotStartWorkers)
+        }
     }
 
     /// This executable, to spawn workers with.
     func executable() -> URL {
-        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+        if var path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            // Replaced by a rebuild while running: the new binary is at the old path.
+            if path.hasSuffix(" (deleted)") { path.removeLast(" (deleted)".count) }
             return URL(fileURLWithPath: path)
         }
         return Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
