@@ -37,6 +37,10 @@ public final class Store: @unchecked Sendable {
     public let path: String
     /// Opened by `openReadOnly`: reads only.
     public let isReadOnly: Bool
+    /// The file this store opened (`checkIdentity`), and its write-ahead log and shared memory.
+    let identity: FileIdentity?
+    private(set) var walIdentity: FileIdentity?
+    private(set) var shmIdentity: FileIdentity?
 
     /// Opens (creating it if needed) the store at `path`. `maxPageCount` caps the database's
     /// size in pages for this process's connections (`PRAGMA max_page_count`): writes that
@@ -62,13 +66,17 @@ public final class Store: @unchecked Sendable {
             throw StoreError.cannotOpen(path: path, reason: Store.reason(error))
         }
         isReadOnly = false
+        identity = FileIdentity.of(path)
         try migrate()
+        walIdentity = FileIdentity.of(path + "-wal")
+        shmIdentity = FileIdentity.of(path + "-shm")
     }
 
     private init(path: String, readOnly queue: DatabaseQueue) {
         self.path = path
         pool = queue
         isReadOnly = true
+        identity = FileIdentity.of(path)
     }
 
     /// Opens an existing store; throws `StoreError.noSuchStore` rather than creating a file.
@@ -244,6 +252,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case cannotExtend(name: String, dropped: Int, example: String, changes: [String])
     case corruptCheckpoint(runID: Int64, reason: String)
     case runNotRetryable(id: Int64, status: RunStatus)
+    /// The store's file was deleted, or replaced by another file, while in use.
+    case storeGone(path: String, replaced: Bool)
 
     public var description: String {
         switch self {
@@ -266,6 +276,11 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "run \(runID): its checkpoint is damaged (\(reason))"
         case let .runNotRetryable(id, status):
             return "run \(id) is \(status.rawValue); only failed runs are retried"
+        case let .storeGone(path, replaced):
+            return replaced
+                ? "\(path): the store was replaced by another file while in use; stopped without writing to it "
+                    + "(the old store's write-ahead log, if left, is moved aside as \(path)-wal.stale-PID)"
+                : "\(path): the store was deleted while in use; stopped (what it held is gone with it)"
         case let .leaseLost(runID, worker):
             return "run \(runID): \(worker) no longer holds its lease"
         case let .noSuchRun(id):

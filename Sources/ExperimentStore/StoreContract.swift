@@ -15,6 +15,9 @@ import Foundation
 public protocol RunQueue: AnyObject, Sendable {
     /// Where the store lives (a file path or a URL), for messages.
     var path: String { get }
+    /// Throws `StoreError.storeGone` if the store is no longer the one opened (a file deleted
+    /// or replaced while in use); schedulers check it every round, workers at every heartbeat.
+    func checkIdentity() throws
 
     // Sweeps.
     /// Idempotent: the same name and spec is `unchanged`; another spec throws `sweepChanged`.

@@ -46,12 +46,21 @@ final class Heartbeat: @unchecked Sendable {
                 // A busy or briefly unavailable store: the next beat retries.
             }
         }
-        if let parent {
-            schedule(every: 0.25) { [self] in
-                if getppid() != parent {
-                    lock.withLock { isOrphaned = true }
-                    stop.request(SIGTERM)
+        schedule(every: 0.25) { [self] in
+            if let parent, getppid() != parent {
+                lock.withLock { isOrphaned = true }
+                stop.request(SIGTERM)
+            }
+            // A store deleted or replaced under the worker: exit at once, writing nothing more
+            // (a new connection by path would reach the other file; a checkpoint would be lost).
+            do {
+                try store.checkIdentity()
+            } catch {
+                if parent == nil {  // started by hand; a scheduler says it once for all its workers
+                    FileHandle.standardError.write(Data("run \(runID): \(error)\n".utf8))
+                    if case StoreError.storeGone(_, true) = error { store.moveAsideStaleLog() }
                 }
+                _exit(Worker.Exit.storeGone.rawValue)
             }
         }
     }

@@ -65,6 +65,9 @@ public final class Scheduler {
         case cancelled
         /// Workers could not be started for `environmentGiveUpSeconds`; every run was left pending.
         case cannotStartWorkers(String)
+        /// The store's file was deleted or replaced (`StoreError.storeGone`): the workers were
+        /// killed and nothing more was written.
+        case storeGone(StoreError)
     }
 
     struct Child {
@@ -107,12 +110,21 @@ public final class Scheduler {
 
     public func run(stop: StopSignal) throws -> Outcome {
         var lastHousekeeping = -Double.infinity
-        defer { try? store.retireScheduler(me) }
+        var storeIsGone = false
+        defer { if !storeIsGone { try? store.retireScheduler(me) } }
         while true {
             if let signal = stop.requested {
                 shutDown()
                 progress?.finish(try store.statusCounts(sweepID: sweepID))
                 return .interrupted(signal: signal)
+            }
+            do {
+                try store.checkIdentity()
+            } catch let error as StoreError {
+                storeIsGone = true
+                killWorkers()
+                if case .storeGone(_, true) = error { store.moveAsideStaleLog() }
+                return .storeGone(error)
             }
             do {
                 reap()
@@ -233,6 +245,8 @@ public final class Scheduler {
                 try store.markFailed(runID: run.id, worker: holder,
                                      error: "worker crashed (signal \(status)) in attempt \(run.attempts)")
             }
+        } else if status == Worker.Exit.storeGone.rawValue {
+            return  // the next round's identity check stops the scheduler; write nothing
         } else if status == Worker.Exit.storeUnavailable.rawValue {
             try store.releaseRun(id: run.id, worker: holder, retryAfter: options.storeRetrySeconds,
                                  reason: "its worker could not write to the store")
@@ -285,6 +299,13 @@ public final class Scheduler {
         case .pending: log("run \(run.id) (\(run.label)): back to pending at step \(run.stepsDone)")
         case .running: break
         }
+    }
+
+    /// SIGKILL to every worker, nothing written: the store is gone.
+    private func killWorkers() {
+        for child in children.values where child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) }
+        for child in children.values { child.process.waitUntilExit() }
+        children.removeAll()
     }
 
     /// SIGTERM to every worker, SIGKILL after the grace period, then their runs back to pending.

@@ -25,6 +25,8 @@ public enum Worker {
         /// The store could not be written (full disk, I/O error): the run was given back, or
         /// will be reclaimed; it is retried later.
         case storeUnavailable = 5
+        /// The store's file was deleted or replaced while the worker ran: it exited writing nothing.
+        case storeGone = 6
         /// Asked to stop: the run was given back (pending).
         case released = 75
     }
@@ -93,6 +95,8 @@ public enum Worker {
             case .leaseLost, .runNotClaimable, .noSuchRun:
                 log("\(error)")
                 return .notClaimable
+            case .noSuchStore where options.parent != nil:
+                return .storeGone  // deleted since the scheduler claimed the run: it says so, once
             default:
                 log("\(error)")
                 return .usage

@@ -43,6 +43,9 @@ struct DaemonCommand: ParsableCommand {
         case let .interrupted(signal):
             log("daemon stopped by signal \(signal); start it again to continue")
             throw ExitCode(128 + signal)
+        case let .storeGone(error):
+            log("daemon stopped: \(error)")
+            throw ExitCode(Status.storeGone)
         case let .cannotStartWorkers(reason):
             log("daemon stopped: \(reason), for \(Int(options.environmentGiveUpSeconds)) s; runs are pending (start it again once workers can start)")
             throw ExitCode(Status.cannotStartWorkers)

@@ -84,4 +84,5 @@ enum Status {
     static let cancelled: Int32 = 3
     static let cannotStartWorkers: Int32 = 4
     static let storeUnavailable: Int32 = 5
+    static let storeGone: Int32 = 6
 }

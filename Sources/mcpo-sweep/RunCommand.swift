@@ -49,6 +49,9 @@ struct RunCommand: ParsableCommand {
         case let .interrupted(signal):
             printError("sweep '\(name)': interrupted; run the same command again to resume")
             throw ExitCode(128 + signal)
+        case let .storeGone(error):
+            printError("sweep '\(name)': \(error)")
+            throw ExitCode(Status.storeGone)
         case let .cannotStartWorkers(reason):
             printError("sweep '\(name)': stopped: \(reason), for \(Int(options.environmentGiveUpSeconds)) s; its runs are pending (run the same command again once workers can start)")
             throw ExitCode(Status.cannotStartWorkers)
