@@ -4,6 +4,10 @@ import GRDB
 /// A run's checkpoint: written by the holder together with the metrics it covers, read back
 /// when the run is claimed again.
 extension Store {
+    /// Fault injection for tests: called inside every checkpoint transaction just before it
+    /// commits (the fault-injection test stops the worker there and kills it).
+    nonisolated(unsafe) public static var beforeCheckpointCommit: (() -> Void)?
+
     /// In one transaction, unless `worker` no longer holds the run (`leaseLost`, nothing
     /// written): inserts `metrics` (the iterations since the last checkpoint, all at steps ≤
     /// `step`), sets steps_done = `step`, renews the lease, resets the run's stalls, and replaces
@@ -34,6 +38,7 @@ extension Store {
                                        "stopped by \(worker) at step \(step) with a checkpoint\(reason.map { " (\($0))" } ?? ""); back to pending")
                 }
             }
+            Store.beforeCheckpointCommit?()
         }
     }
 

@@ -70,6 +70,11 @@ public enum Worker {
     public static func execute(dbPath: String, runID: Int64, stop: StopSignal, options: Options,
                                log: (String) -> Void) -> Exit {
         let me = WorkerID.current
+        // Fault injection (FaultInjectionTests): with this probability a checkpoint transaction
+        // stops the worker (SIGSTOP) just before it commits, for the test to kill it there.
+        if let p = ProcessInfo.processInfo.environment["MCPO_FAULT_STOP_BEFORE_CHECKPOINT_COMMIT"].flatMap(Double.init) {
+            Store.beforeCheckpointCommit = { if Double.random(in: 0..<1) < p { raise(SIGSTOP) } }
+        }
         let store: Store
         let run: RunRecord
         do {

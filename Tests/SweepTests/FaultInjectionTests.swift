@@ -5,26 +5,41 @@ import Testing
 import Trainer
 @testable import Sweep
 
-/// Issue 5's acceptance test: a small sweep whose scheduler and workers are SIGKILLed at random
-/// moments (at least 10 times) still ends with every run done, each run's metrics equal, bit for
-/// bit and row for row, to those of an uninterrupted reference run (trained in this process),
-/// no duplicate row and no checkpoint left.
+/// Issues 5 and 11: a small sweep whose processes are SIGKILLed at random moments, at least 30
+/// times — a worker alone, the scheduler alone (its workers notice and give their runs back),
+/// the scheduler with its workers, and a worker stopped inside a checkpoint transaction just
+/// before its commit — still ends with every run done, each run's metrics equal, bit for bit
+/// and row for row, to those of an uninterrupted reference run (trained in this process), no
+/// duplicate row and no checkpoint left.
 @Suite(.serialized) struct FaultInjectionTests {
-    /// 6 runs (PPO and MCPO, 2 seeds), ~1.5 s each on one core, in iterations of 64 steps.
+    /// 6 runs (PPO and MCPO, 2 seeds), ~4 s each on one core, in iterations of 64 steps.
     static let sweep = """
         name: fault
         seeds: 2
         defaults: {horizon: 32, epochs: 2, minibatch_size: 32, actors: 2}
         envs:
-          Pendulum: {steps: 160000}
+          Pendulum: {steps: 400000}
         methods:
           PPO: {clip: [0.1, 0.3]}
           MCPO: {N: 3}
 
         """
-    static let minimumKills = 12
+    static let minimumKills = 30
 
-    enum Victim: String, CaseIterable { case worker, scheduler, everything }
+    enum Victim: String, CaseIterable { case worker, scheduler, everything, checkpointWrite }
+
+    /// This test's workers (of any parent: orphans of a killed scheduler too) stopped (state T)
+    /// in a checkpoint transaction by the fault hook.
+    static func stoppedWorkers(in dir: URL) -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].split(separator: " ").first == "T",
+                  let cmdline = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8), cmdline.contains("worker"),
+                  let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else { return false }
+            return URL(fileURLWithPath: cwd).standardizedFileURL.path == dir.standardizedFileURL.path
+        }
+    }
 
     @Test(.timeLimit(.minutes(5)))
     func sigkillsAtRandomMomentsLoseNothing() throws {
@@ -36,7 +51,9 @@ import Trainer
                          "--max-stalls", "1000"]
         let seed = UInt64.random(in: 0...UInt64.max)
         var rng = SeededGeneratorForTests(seed: seed)
-        var scheduler = try Tool.start(arguments, in: scratch.url, log: "scheduler-0")
+        // One checkpoint transaction in eight stops its worker just before the commit.
+        let faults = ["MCPO_FAULT_STOP_BEFORE_CHECKPOINT_COMMIT": "0.125"]
+        var scheduler = try Tool.start(arguments, in: scratch.url, log: "scheduler-0", environment: faults)
         var kills: [Victim: Int] = [:]
         var processesKilled = 0
         var restarts = 0
@@ -49,8 +66,15 @@ import Trainer
                 #expect(scheduler.terminationStatus == 0, "a scheduler ended with \(scheduler.terminationStatus) before the kills were done")
                 break
             }
-            let victim = Victim.allCases[Int(rng.unit() * 3)]
+            // Workers stopped in a checkpoint transaction: killed there, or let go on.
+            var victim = Victim.allCases[Int(rng.unit() * 3)]
+            let stopped = Self.stoppedWorkers(in: scratch.url)
+            for pid in stopped {
+                if rng.unit() < 0.6 { kill(pid, SIGKILL); processesKilled += 1; victim = .checkpointWrite } else { kill(pid, SIGCONT) }
+            }
             switch victim {
+            case .checkpointWrite:
+                break
             case .worker:
                 let workers = Tool.children(of: scheduler.processIdentifier)
                 guard !workers.isEmpty else { continue }
@@ -68,11 +92,15 @@ import Trainer
                 processesKilled += 1
                 scheduler.waitUntilExit()
                 restarts += 1
-                scheduler = try Tool.start(arguments, in: scratch.url, log: "scheduler-\(restarts)")
+                scheduler = try Tool.start(arguments, in: scratch.url, log: "scheduler-\(restarts)", environment: faults)
             }
             kills[victim, default: 0] += 1
         }
-        scheduler.waitUntilExit()
+        // The last scheduler finishes the sweep; its workers still stop in checkpoints: let them go on.
+        while scheduler.isRunning {
+            for pid in Self.stoppedWorkers(in: scratch.url) { kill(pid, SIGCONT) }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         let log = (try? String(contentsOf: scratch.url.appendingPathComponent("scheduler-\(restarts).err"), encoding: .utf8)) ?? ""
         #expect(scheduler.terminationStatus == 0, "\(log)")
 
@@ -80,7 +108,8 @@ import Trainer
         let runs = try store.runs()
         #expect(runs.count == 6 && runs.allSatisfy { $0.status == .done }, "\(runs.map { "\($0.id) \($0.status) \($0.error ?? "")" })")
         let totalKills = kills.values.reduce(0, +)
-        #expect(totalKills >= 10, "only \(totalKills) kills landed before the sweep ended (seed \(seed))")
+        #expect(totalKills >= Self.minimumKills, "only \(totalKills) kills landed before the sweep ended (seed \(seed))")
+        #expect((kills[.checkpointWrite] ?? 0) >= 1, "no kill inside a checkpoint transaction (seed \(seed))")
         let resumes = try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM run_events WHERE kind = 'resumed'")! }
         #expect(resumes > 0, "no run ever resumed from a checkpoint")
         #expect(try store.checkpointInfos().isEmpty)
@@ -111,7 +140,8 @@ import Trainer
         }
         let attempts = runs.map(\.attempts).reduce(0, +)
         print("fault injection (seed \(seed)): \(totalKills) kills (\(kills[.worker] ?? 0) of a worker, \(kills[.scheduler] ?? 0) of the scheduler, "
-            + "\(kills[.everything] ?? 0) of the scheduler and its workers; \(processesKilled) processes SIGKILLed), "
+            + "\(kills[.everything] ?? 0) of the scheduler and its workers, \(kills[.checkpointWrite] ?? 0) in a checkpoint transaction; "
+            + "\(processesKilled) processes SIGKILLed), "
             + "\(restarts) scheduler restarts, \(attempts) attempts for 6 runs, \(resumes) resumes from checkpoints; "
             + "every run equals its uninterrupted reference")
     }
