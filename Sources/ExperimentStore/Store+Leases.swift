@@ -120,7 +120,8 @@ extension Store {
     @discardableResult
     public func reclaimAbandonedRuns(sweepID: Int64? = nil, now: Double = Store.unixNow(),
                                      host: String = WorkerID.currentHost,
-                                     isAlive: (Int32) -> Bool = WorkerID.isProcessAlive) throws -> [Int64] {
+                                     isAlive: (Int32) -> Bool = WorkerID.isProcessAlive,
+                                     isStopped: (Int32) -> Bool = WorkerID.isProcessStopped) throws -> [Int64] {
         try pool.write { db in
             var sql = "SELECT id, worker, lease_expires_at FROM runs WHERE status = 'running'"
             var args: StatementArguments = []
@@ -128,15 +129,23 @@ extension Store {
             var reclaimed: [Int64] = []
             for row in try Row.fetchAll(db, sql: sql, arguments: args) {
                 let id: Int64 = row[0], holder: String = row[1], expires: Double = row[2]
-                let dead = WorkerID(holder).map { $0.host == host && !isAlive($0.pid) } ?? false
-                guard expires <= now || dead else { continue }
+                // A holder on this host is judged by its process, not by the clock: alive and
+                // running, it keeps the run however far the wall clock jumped; stopped (SIGSTOP,
+                // Ctrl-Z), it loses the run once the lease has expired; gone, at once. Holders on
+                // other hosts are judged by their lease.
+                let holderID = WorkerID(holder)
+                let local = holderID?.host == host
+                let dead = local && !isAlive(holderID!.pid)
+                let expired = expires <= now
+                let reclaim = local ? dead || (expired && isStopped(holderID!.pid)) : expired
+                guard reclaim else { continue }
                 try db.execute(sql: """
                     UPDATE runs SET status = 'pending', worker = NULL, lease_expires_at = NULL
                     WHERE id = ? AND status = 'running' AND worker = ?
                     """, arguments: [id, holder])
                 if let run = try Store.fetchRun(db, id: id) {
                     try Store.logEvent(db, run: run, .reclaimed, worker: nil, now: now,
-                                       "put back to pending: holder \(holder) \(dead ? "no longer exists" : "let its lease expire")")
+                                       "put back to pending: holder \(holder) \(dead ? "no longer exists" : local ? "is stopped and let its lease expire" : "let its lease expire")")
                 }
                 reclaimed.append(id)
             }

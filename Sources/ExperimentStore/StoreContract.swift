@@ -38,8 +38,11 @@ public protocol RunQueue: AnyObject, Sendable {
     func releaseRun(id: Int64, worker: WorkerID, retryAfter: Double?, reason: String?, now: Double) throws
     /// `releaseRun` with the run's stalls + 1: its worker was killed before a checkpoint.
     func releaseStalledRun(id: Int64, worker: WorkerID, reason: String, now: Double) throws
-    /// Running runs whose lease expired, or whose holder on `host` is not alive, back to pending.
-    func reclaimAbandonedRuns(sweepID: Int64?, now: Double, host: String, isAlive: (Int32) -> Bool) throws -> [Int64]
+    /// Running runs back to pending: those of holders on other hosts whose lease expired, those
+    /// of holders on `host` that are not alive, or are stopped with their lease expired (a live,
+    /// running local holder keeps its run whatever the clock says).
+    func reclaimAbandonedRuns(sweepID: Int64?, now: Double, host: String, isAlive: (Int32) -> Bool,
+                              isStopped: (Int32) -> Bool) throws -> [Int64]
     func recordAttempt(runID: Int64, worker: WorkerID, platform: Platform, now: Double) throws
 
     // Progress and results.

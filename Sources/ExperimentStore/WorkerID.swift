@@ -42,6 +42,14 @@ public struct WorkerID: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether a process with this pid exists on this host and is not a zombie (a process that
     /// we may not signal exists too).
+    /// Whether process `pid` is stopped (SIGSTOP, Ctrl-Z, a debugger): state T or t.
+    public static func isProcessStopped(_ pid: Int32) -> Bool {
+        guard pid > 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+        return state == "T" || state == "t"
+    }
+
     public static func isProcessAlive(_ pid: Int32) -> Bool {
         guard pid > 0 else { return false }
         guard kill(pid, 0) == 0 || errno == EPERM else { return false }

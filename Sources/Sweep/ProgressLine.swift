@@ -13,7 +13,7 @@ public final class ProgressLine {
     private var samples: [(time: Double, steps: Int64)] = []
     private var lastPlain = -Double.infinity
     private var lastText = ""
-    private let start = Date().timeIntervalSince1970
+    private let start = Monotonic.now
 
     public init(label: String, isTerminal: Bool = isatty(2) != 0, plainInterval: Double = 10, window: Double = 10,
                 write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
@@ -28,7 +28,7 @@ public final class ProgressLine {
     public private(set) var rate: Double?
 
     /// Records the current counts and shows the line when due.
-    public func update(_ counts: StatusCounts, now: Double = Date().timeIntervalSince1970) {
+    public func update(_ counts: StatusCounts, now: Double = Monotonic.now) {
         if let last = samples.last, counts.stepsDone < last.steps { samples.removeAll() }  // runs were reclaimed
         samples.append((now, counts.stepsDone))
         while let first = samples.first, now - first.time > window, samples.count > 2 { samples.removeFirst() }
@@ -49,7 +49,7 @@ public final class ProgressLine {
     }
 
     /// Ends the line (on a terminal) and writes a closing summary.
-    public func finish(_ counts: StatusCounts, now: Double = Date().timeIntervalSince1970) {
+    public func finish(_ counts: StatusCounts, now: Double = Monotonic.now) {
         if isTerminal { write("\r\(render(counts, now: now))\u{1B}[K\n") }
         else { write(render(counts, now: now) + "\n") }
     }

@@ -74,7 +74,7 @@ public final class Scheduler {
         let process: Process
         let run: RunRecord
         var stopping = false
-        let started = Date().timeIntervalSince1970
+        let started = Monotonic.now
         var worker: WorkerID { WorkerID(host: WorkerID.currentHost, pid: process.processIdentifier) }
     }
 
@@ -128,7 +128,7 @@ public final class Scheduler {
             }
             do {
                 reap()
-                let now = Date().timeIntervalSince1970
+                let now = Monotonic.now
                 if now - lastHousekeeping >= options.reclaimInterval {
                     try housekeeping()
                     lastHousekeeping = now
@@ -147,7 +147,7 @@ public final class Scheduler {
                     progress?.finish(try store.statusCounts(sweepID: sweepID))
                     return .cannotStartWorkers(trouble.reason)
                 }
-                while children.count < options.workers && !stop.isRequested && Date().timeIntervalSince1970 >= claimsPausedUntil,
+                while children.count < options.workers && !stop.isRequested && Monotonic.now >= claimsPausedUntil,
                       let run = try store.claimNextRun(sweepID: sweepID, worker: me, leaseSeconds: options.leaseSeconds) {
                     try spawn(run)
                 }
@@ -261,7 +261,7 @@ public final class Scheduler {
 
     /// A worker that could not start or work: the run back to pending, claims paused.
     private func environmentFailure(_ run: RunRecord, holder: WorkerID, _ reason: String) throws {
-        let now = Date().timeIntervalSince1970
+        let now = Monotonic.now
         var trouble = environmentTrouble ?? (since: now, failures: 0, reason: reason)
         trouble.failures += 1
         trouble.reason = reason
@@ -311,8 +311,8 @@ public final class Scheduler {
     /// SIGTERM to every worker, SIGKILL after the grace period, then their runs back to pending.
     private func shutDown() {
         for child in children.values where child.process.isRunning { child.process.terminate() }
-        let deadline = Date().addingTimeInterval(options.gracePeriod)
-        while children.values.contains(where: { $0.process.isRunning }) && Date() < deadline {
+        let deadline = Monotonic.now + options.gracePeriod
+        while children.values.contains(where: { $0.process.isRunning }) && Monotonic.now < deadline {
             Thread.sleep(forTimeInterval: 0.05)
         }
         for child in children.values where child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) }

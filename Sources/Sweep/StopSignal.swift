@@ -14,7 +14,7 @@ public final class StopSignal: @unchecked Sendable {
     /// The signal that asked to stop, if any.
     public var requested: Int32? { lock.withLock { signalNumber } }
     public var isRequested: Bool { requested != nil }
-    /// When the stop was asked for (unix seconds).
+    /// When the stop was asked for (`Monotonic` seconds).
     public var requestedAt: Double? { lock.withLock { time } }
 
     /// Asks to stop (as if `signal` had arrived); the first request wins.
@@ -22,7 +22,7 @@ public final class StopSignal: @unchecked Sendable {
         lock.withLock {
             if signalNumber == nil {
                 signalNumber = signal
-                time = Date().timeIntervalSince1970
+                time = Monotonic.now
             }
         }
     }

@@ -132,10 +132,10 @@ final class RunExecution {
     let stop: StopSignal
     let log: (String) -> Void
     let pending = PendingMetrics()
-    let started = Date()
+    let started = Monotonic.now
     /// The step of the newest checkpoint (or 0).
     private(set) var savedStep = 0
-    private var lastSave = Date().timeIntervalSince1970
+    private var lastSave = Monotonic.now
     /// Start of the iteration in progress, and the mean duration of the finished ones.
     private let timing = IterationTiming()
 
@@ -165,14 +165,14 @@ final class RunExecution {
                 timing.begin()
                 try t.runIteration(sink: pending)
                 timing.end()
-                if !t.isFinished && Date().timeIntervalSince1970 - lastSave >= options.checkpointSeconds {
+                if !t.isFinished && Monotonic.now - lastSave >= options.checkpointSeconds {
                     try save(t, release: false)
                 }
             }
             if heartbeat.lost { return .leaseLost }
             if t.isFinished {
                 try store.finishRun(runID: run.id, worker: worker, step: t.stepsDone, metrics: pending.rows,
-                                    wallSeconds: Date().timeIntervalSince(started))
+                                    wallSeconds: Monotonic.now - started)
                 return .done
             }
             let why = heartbeat.cancelled ? "its sweep was cancelled" : heartbeat.orphaned ? "its scheduler is gone"
@@ -259,7 +259,7 @@ final class RunExecution {
                                  platform: Worker.platform)
         pending.removeAll()
         savedStep = trainer.stepsDone
-        lastSave = Date().timeIntervalSince1970
+        lastSave = Monotonic.now
     }
 
     private func giveBack(reason: String) -> Worker.Exit {
@@ -295,11 +295,11 @@ final class IterationTiming: @unchecked Sendable {
     private var total = 0.0
     private var count = 0
 
-    func begin() { lock.withLock { start = Date().timeIntervalSince1970 } }
+    func begin() { lock.withLock { start = Monotonic.now } }
 
     func end() {
         lock.withLock {
-            if let start { total += Date().timeIntervalSince1970 - start; count += 1 }
+            if let start { total += Monotonic.now - start; count += 1 }
             start = nil
         }
     }

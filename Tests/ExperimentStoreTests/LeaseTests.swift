@@ -82,31 +82,35 @@ import Testing
         #expect(throws: StoreError.noSuchRun(id: 999)) { try t.store.renewLease(runID: 999, worker: Fixtures.worker, leaseSeconds: 1) }
     }
 
+    /// Issue 11, defect 9: a holder on this host is judged by its process, not the clock.
     @Test func reclaimTakesBackExpiredLeasesAndDeadHoldersOnly() throws {
         let t = try TemporaryStore()
         try t.sweep("a", runs: 4)
         let alive = WorkerID(host: "this", pid: 10)
         let dead = WorkerID(host: "this", pid: 11)
         let remote = WorkerID(host: "elsewhere", pid: 11)
-        let expired = WorkerID(host: "this", pid: 12)
+        let stopped = WorkerID(host: "this", pid: 12)
         let a = try #require(try t.store.claimNextRun(worker: alive, leaseSeconds: 100, now: 1000))
         let d = try #require(try t.store.claimNextRun(worker: dead, leaseSeconds: 100, now: 1000))
         let r = try #require(try t.store.claimNextRun(worker: remote, leaseSeconds: 100, now: 1000))
-        let e = try #require(try t.store.claimNextRun(worker: expired, leaseSeconds: 10, now: 1000))
-        let reclaimed = try t.store.reclaimAbandonedRuns(now: 1050, host: "this", isAlive: { $0 != 11 })
-        #expect(reclaimed.sorted() == [d.id, e.id].sorted())
+        let e = try #require(try t.store.claimNextRun(worker: stopped, leaseSeconds: 10, now: 1000))
+        let reclaimed = try t.store.reclaimAbandonedRuns(now: 1050, host: "this", isAlive: { $0 != 11 }, isStopped: { $0 == 12 })
+        #expect(reclaimed.sorted() == [d.id, e.id].sorted())  // dead; stopped past its lease
         #expect(try t.store.run(id: a.id)?.status == .running)
         #expect(try t.store.run(id: r.id)?.status == .running)   // pid 11 is dead here, but it is another host's pid
         for id in [d.id, e.id] {
             let run = try #require(try t.store.run(id: id))
             #expect(run.status == .pending && run.worker == nil && run.leaseExpiresAt == nil)
         }
-        // The remote holder's lease runs out eventually.
-        #expect(try t.store.reclaimAbandonedRuns(now: 1100, host: "this", isAlive: { _ in true }).sorted() == [a.id, r.id].sorted())
+        // A wall clock two hours ahead: the remote holder's lease has run out, the live local
+        // holder keeps its run (its process says it works, whatever the clock says).
+        #expect(try t.store.reclaimAbandonedRuns(now: 1000 + 7200, host: "this", isAlive: { _ in true },
+                                                 isStopped: { _ in false }) == [r.id])
+        #expect(try t.store.run(id: a.id)?.status == .running)
     }
 
     @Test func realProcessLiveness() {
-        #expect(WorkerID.isProcessAlive(getpid()))
+        #expect(WorkerID.isProcessAlive(getpid()) && !WorkerID.isProcessStopped(getpid()))
         #expect(!WorkerID.isProcessAlive(0))
         #expect(!WorkerID.isProcessAlive(Int32.max))
         #expect(WorkerID("my.host:with:colons:42") == WorkerID(host: "my.host:with:colons", pid: 42))
@@ -119,7 +123,7 @@ import Testing
         try t.sweep("a", runs: 1)
         let run = try #require(try t.store.claimNextRun(worker: Fixtures.worker, leaseSeconds: 10, now: 1000))
         try t.store.appendMetrics(runID: run.id, worker: Fixtures.worker, step: 100, metrics: ["score": 1], leaseSeconds: 10, now: 1001)
-        try t.store.reclaimAbandonedRuns(now: 2000, host: "test-host", isAlive: { _ in true })
+        try t.store.reclaimAbandonedRuns(now: 2000, host: "test-host", isAlive: { _ in false })
         #expect(try t.store.metrics(runID: run.id).count == 1)   // kept until the run is claimed again
         let again = try #require(try t.store.claimNextRun(worker: Fixtures.other, leaseSeconds: 10, now: 2001))
         #expect(again.id == run.id)

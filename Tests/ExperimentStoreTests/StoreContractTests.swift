@@ -91,9 +91,9 @@ import Testing
         let b = try #require(try store.claimNextRun(sweepID: nil, worker: WorkerID(host: "elsewhere", pid: 1),
                                                     leaseSeconds: 100, now: 1000))
         // Alive, within the lease: nothing. Holder on this host dead: a. Lease expired: b.
-        #expect(try store.reclaimAbandonedRuns(sweepID: nil, now: 1005, host: Self.w.host, isAlive: { _ in true }).isEmpty)
-        #expect(try store.reclaimAbandonedRuns(sweepID: nil, now: 1006, host: Self.w.host, isAlive: { _ in false }) == [a.id])
-        #expect(try store.reclaimAbandonedRuns(sweepID: nil, now: 1200, host: Self.w.host, isAlive: { _ in false }) == [b.id])
+        #expect(try store.reclaimAbandonedRuns(sweepID: nil, now: 1005, host: Self.w.host, isAlive: { _ in true }, isStopped: { _ in false }).isEmpty)
+        #expect(try store.reclaimAbandonedRuns(sweepID: nil, now: 1006, host: Self.w.host, isAlive: { _ in false }, isStopped: { _ in false }) == [a.id])
+        #expect(try store.reclaimAbandonedRuns(sweepID: nil, now: 1200, host: Self.w.host, isAlive: { _ in false }, isStopped: { _ in false }) == [b.id])
         #expect(try store.statusCounts(sweepID: nil).pending == 2)
         #expect(try store.events(runID: a.id).map(\.kind) == [.claimed, .reclaimed])
     }
@@ -109,7 +109,7 @@ import Testing
         #expect(try store.run(id: run.id)?.stepsDone == 200 && store.metrics(runID: run.id).count == 3)
         // Metrics after the checkpoint, then the holder dies: the next claim continues from step 200.
         try store.appendMetrics(runID: run.id, worker: Self.w, step: 300, metrics: ["score": -3], leaseSeconds: 10, now: 1002)
-        _ = try store.reclaimAbandonedRuns(sweepID: nil, now: 1003, host: Self.w.host, isAlive: { _ in false })
+        _ = try store.reclaimAbandonedRuns(sweepID: nil, now: 1003, host: Self.w.host, isAlive: { _ in false }, isStopped: { _ in false })
         let again = try #require(try store.claimNextRun(sweepID: nil, worker: Self.other, leaseSeconds: 10, now: 1004))
         #expect(again.id == run.id && again.stepsDone == 200 && again.attempts == 2)
         #expect(try store.metrics(runID: run.id).map(\.step).max() == 200)
@@ -163,7 +163,7 @@ import Testing
         _ = keep
         var run = try #require(try store.claimNextRun(sweepID: nil, worker: Self.w, leaseSeconds: 10, now: 1000))
         #expect(run.stalls == 0)
-        #expect(try store.reclaimAbandonedRuns(sweepID: nil, now: 2000, host: "elsewhere", isAlive: { _ in true }) == [run.id])
+        #expect(try store.reclaimAbandonedRuns(sweepID: nil, now: 2000, host: "elsewhere", isAlive: { _ in true }, isStopped: { _ in false }) == [run.id])
         run = try #require(try store.claimNextRun(sweepID: nil, worker: Self.w, leaseSeconds: 10, now: 2001))
         #expect(run.stalls == 0 && run.attempts == 2)
         try store.releaseStalledRun(id: run.id, worker: Self.w, reason: "worker killed by signal 9", now: 2002)
