@@ -89,20 +89,3 @@ public struct SchedulerRecord: Codable, Sendable, Equatable, FetchableRecord {
 
 /// A 64-bit FNV-1a over 8-byte words (then the tail bytes), as 16 hex digits: detects a
 /// damaged checkpoint blob (SQLite itself does not checksum pages). Fast: one multiply per word.
-public enum Checksum {
-    public static func hex(_ data: Data) -> String {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        let prime: UInt64 = 0x0000_0100_0000_01B3
-        data.withUnsafeBytes { raw in
-            let words = raw.count / 8
-            for i in 0..<words {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self).littleEndian) &* prime
-                h ^= h >> 29
-            }
-            for i in (words * 8)..<raw.count { h = (h ^ UInt64(raw[i])) &* prime }
-            h ^= UInt64(raw.count)
-        }
-        let text = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
-    }
-}

@@ -18,7 +18,7 @@ extension Store {
                                metrics: [MetricRow], leaseSeconds: Double, release: Bool = false,
                                reason: String? = nil, platform: Platform? = nil, now: Double = Store.unixNow()) throws {
         try Store.checkFinite(runID: runID, metrics)
-        let checksum = Checksum.hex(state)
+        let checksum = Checksum.text(state)
         try pool.write { db in
             try Store.updateHeld(db, runID: runID, worker: worker,
                                  set: "steps_done = ?, lease_expires_at = ?, stalls = 0", [step, now + leaseSeconds])
@@ -50,8 +50,11 @@ extension Store {
                                              arguments: [runID]) else { return nil }
             let state: Data = row["state"]
             let stored: String = row["checksum"]
-            guard Checksum.hex(state) == stored else {
-                throw StoreError.corruptCheckpoint(runID: runID, reason: "checksum \(Checksum.hex(state)) ≠ stored \(stored)")
+            guard stored.hasPrefix("crc32c:") else {
+                throw StoreError.corruptCheckpoint(runID: runID, reason: "written by an older mcpo (checksum \(stored)), not readable here")
+            }
+            guard Checksum.text(state) == stored else {
+                throw StoreError.corruptCheckpoint(runID: runID, reason: "checksum \(Checksum.text(state)) ≠ stored \(stored)")
             }
             let kernel: String? = row["blas_kernel"], cpu: String? = row["cpu"]
             let platform = kernel.flatMap { kernel in cpu.map { Platform(blasKernel: kernel, cpu: $0) } }
@@ -101,12 +104,45 @@ extension Store {
         }
     }
 
+    /// Inserts the rows with each step's checksum (`Checksum.metrics`).
     static func insert(_ db: Database, runID: Int64, _ rows: [MetricRow]) throws {
         guard !rows.isEmpty else { return }
         let insert = try db.cachedStatement(sql: "INSERT INTO metrics (run_id, step, key, value) VALUES (?, ?, ?, ?)")
+        let checksum = try db.cachedStatement(sql: "INSERT INTO metric_checksums (run_id, step, crc32c) VALUES (?, ?, ?)")
         for row in rows {
             for (key, value) in row.values {
                 try insert.execute(arguments: [runID, row.step, key, value])
+            }
+            try checksum.execute(arguments: [runID, row.step, Int64(Checksum.metrics(row.values.map { ($0.key, $0.value) }))])
+        }
+    }
+
+    /// Throws `StoreError.corruptMetrics` unless every step of `records` (all of the run's
+    /// metrics) matches its stored checksum; steps without one (written before migration 4) pass.
+    static func verify(_ db: Database, runID: Int64, all records: [MetricRecord]) throws {
+        var steps: [Int64: [(key: String, value: Double)]] = [:]
+        for r in records { steps[r.step, default: []].append((r.key, r.value)) }
+        let stored = try Row.fetchAll(db, sql: "SELECT step, crc32c FROM metric_checksums WHERE run_id = ?", arguments: [runID])
+        for row in stored {
+            let step: Int64 = row[0], expected: Int64 = row[1]
+            guard Int64(Checksum.metrics(steps[step] ?? [])) == expected else {
+                throw StoreError.corruptMetrics(runID: runID, step: Int(step))
+            }
+        }
+    }
+
+    /// Throws `StoreError.corruptMetrics` unless each of `steps` of the run matches its stored
+    /// checksum; steps without one (written before migration 4) pass.
+    static func verify(_ db: Database, runID: Int64, steps: Set<Int>) throws {
+        guard !steps.isEmpty else { return }
+        let stored = try db.cachedStatement(sql: "SELECT crc32c FROM metric_checksums WHERE run_id = ? AND step = ?")
+        let rows = try db.cachedStatement(sql: "SELECT key, value FROM metrics WHERE run_id = ? AND step = ?")
+        for step in steps.sorted() {
+            guard let expected = try Int64.fetchOne(stored, arguments: [runID, step]) else { continue }
+            let values = try Row.fetchAll(rows, arguments: [runID, step]).map { (key: $0[0] as String, value: $0[1] as Double) }
+            let found = Int64(Checksum.metrics(values))
+            guard found == expected else {
+                throw StoreError.corruptMetrics(runID: runID, step: step)
             }
         }
     }

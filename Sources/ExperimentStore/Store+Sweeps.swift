@@ -150,18 +150,25 @@ extension Store {
         }
     }
 
-    /// A run's metrics ordered by key then step.
+    /// A run's metrics ordered by key then step, each step checked against its checksum
+    /// (`corruptMetrics`).
     public func metrics(runID: Int64) throws -> [MetricRecord] {
         try pool.read { db in
-            try MetricRecord.fetchAll(db, sql: "SELECT * FROM metrics WHERE run_id = ? ORDER BY key, step", arguments: [runID])
+            let records = try MetricRecord.fetchAll(db, sql: "SELECT * FROM metrics WHERE run_id = ? ORDER BY key, step",
+                                                    arguments: [runID])
+            try Store.verify(db, runID: runID, all: records)
+            return records
         }
     }
 
-    /// The value of metric `key` at the run's largest step that has it; nil when it has none.
+    /// The value of metric `key` at the run's largest step that has it (its step checked against
+    /// its checksum); nil when it has none.
     public func lastMetric(runID: Int64, key: String) throws -> MetricRecord? {
         try pool.read { db in
-            try MetricRecord.fetchOne(db, sql: "SELECT * FROM metrics WHERE run_id = ? AND key = ? ORDER BY step DESC LIMIT 1",
-                                      arguments: [runID, key])
+            let record = try MetricRecord.fetchOne(
+                db, sql: "SELECT * FROM metrics WHERE run_id = ? AND key = ? ORDER BY step DESC LIMIT 1", arguments: [runID, key])
+            if let record { try Store.verify(db, runID: runID, steps: [Int(record.step)]) }
+            return record
         }
     }
 
@@ -171,8 +178,12 @@ extension Store {
         try pool.read { db in
             let runs = try RunRecord.fetchAll(db, sql: "SELECT * FROM runs WHERE sweep_id = ? AND status = 'done' ORDER BY id",
                                               arguments: [sweepID])
-            let last = try db.cachedStatement(sql: "SELECT value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step DESC LIMIT 1")
-            return try runs.map { run in (run, try Double.fetchOne(last, arguments: [run.id, key])) }
+            let last = try db.cachedStatement(sql: "SELECT step, value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step DESC LIMIT 1")
+            return try runs.map { run in
+                guard let row = try Row.fetchOne(last, arguments: [run.id, key]) else { return (run, nil) }
+                try Store.verify(db, runID: run.id, steps: [row[0] as Int])
+                return (run, row[1] as Double)
+            }
         }
     }
 

@@ -252,6 +252,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case cannotExtend(name: String, dropped: Int, example: String, changes: [String])
     case corruptCheckpoint(runID: Int64, reason: String)
     case runNotRetryable(id: Int64, status: RunStatus)
+    /// A step's stored metrics do not match their checksum: the store's data is damaged.
+    case corruptMetrics(runID: Int64, step: Int)
     /// The store's file was deleted, or replaced by another file, while in use.
     case storeGone(path: String, replaced: Bool)
 
@@ -276,6 +278,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "run \(runID): its checkpoint is damaged (\(reason))"
         case let .runNotRetryable(id, status):
             return "run \(id) is \(status.rawValue); only failed runs are retried"
+        case let .corruptMetrics(runID, step):
+            return "run \(runID): its metrics at step \(step) do not match their checksum (the store's data is damaged)"
         case let .storeGone(path, replaced):
             return replaced
                 ? "\(path): the store was replaced by another file while in use; stopped without writing to it "

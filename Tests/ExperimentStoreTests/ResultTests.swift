@@ -1,4 +1,4 @@
-import ExperimentStore
+@testable import ExperimentStore
 import Foundation
 import GRDB
 import Testing
@@ -82,5 +82,36 @@ import Testing
         #expect(!counts.isSettled)
         let all = try t.store.statusCounts()
         #expect((all.pending, all.total) == (3, 6))
+    }
+}
+
+/// Issue 11, defect 10: CRC-32C (the standard check value), and one flipped bit in a stored
+/// metric is an error for every reader instead of a moved table cell.
+@Suite struct MetricChecksumTests {
+    @Test func crc32cMatchesTheStandardCheckValue() {
+        #expect(Checksum.crc32c(Data("123456789".utf8)) == 0xE306_9283)
+        #expect(Checksum.crc32c(Data()) == 0)
+        #expect(Checksum.text(Data("123456789".utf8)) == "crc32c:e3069283")
+    }
+
+    @Test func aFlippedBitInAStoredMetricIsRefusedByEveryReader() throws {
+        let t = try TemporaryStore()
+        try t.sweep("a", runs: 1)
+        let run = try #require(try t.store.claimNextRun(worker: Fixtures.worker, leaseSeconds: 10))
+        try t.store.appendMetrics(runID: run.id, worker: Fixtures.worker, step: 100, metrics: ["score": -150.25, "beta": 1],
+                                  leaseSeconds: 10)
+        try t.store.finishRun(runID: run.id, worker: Fixtures.worker, step: 100, metrics: [], wallSeconds: 1)
+        #expect(try t.store.metrics(runID: run.id).count == 2)
+        #expect(try t.store.finalValues(sweepID: run.sweepID, key: "score").first?.value == -150.25)
+        // One bit of the score's mantissa, flipped behind the store's back.
+        try t.store.pool.write { db in
+            try db.execute(sql: "UPDATE metrics SET value = ? WHERE run_id = ? AND key = 'score'",
+                           arguments: [Double(bitPattern: (-150.25).bitPattern ^ (1 << 20)), run.id])
+        }
+        #expect(try t.store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+        let damaged = StoreError.corruptMetrics(runID: run.id, step: 100)
+        #expect(throws: damaged) { try t.store.metrics(runID: run.id) }
+        #expect(throws: damaged) { try t.store.lastMetric(runID: run.id, key: "beta") }
+        #expect(throws: damaged) { try t.store.finalValues(sweepID: run.sweepID, key: "score") }
     }
 }

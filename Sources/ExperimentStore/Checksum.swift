@@ -1,0 +1,39 @@
+import Foundation
+
+/// CRC-32C (Castagnoli: reflected polynomial 0x82F63B78, initial value and final xor
+/// 0xFFFFFFFF; "123456789" → 0xE3069283), the checksum of checkpoints and of each step's metrics.
+public enum Checksum {
+    static let table: [UInt32] = (0..<256).map { n -> UInt32 in
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 != 0 ? 0x82F6_3B78 ^ (c >> 1) : c >> 1 }
+        return c
+    }
+
+    public static func crc32c(_ data: Data, continuing crc: UInt32 = 0) -> UInt32 {
+        var c = ~crc
+        data.withUnsafeBytes { raw in
+            table.withUnsafeBufferPointer { t in
+                for byte in raw { c = t[Int((c ^ UInt32(byte)) & 0xFF)] ^ (c >> 8) }
+            }
+        }
+        return ~c
+    }
+
+    /// A checkpoint's checksum as stored: "crc32c:" and 8 hex digits.
+    public static func text(_ data: Data) -> String {
+        let hex = String(crc32c(data), radix: 16)
+        return "crc32c:" + String(repeating: "0", count: 8 - hex.count) + hex
+    }
+
+    /// The checksum of one step's metrics: CRC-32C of its rows sorted by key, each as the UTF-8
+    /// key, a 0 byte and the value's bits (8 bytes, little-endian).
+    public static func metrics(_ values: [(key: String, value: Double)]) -> UInt32 {
+        var bytes = Data()
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            bytes.append(contentsOf: Array(key.utf8))
+            bytes.append(0)
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return crc32c(bytes)
+    }
+}
