@@ -120,6 +120,7 @@ extension Store {
     /// Throws `StoreError.corruptMetrics` unless every step of `records` (all of the run's
     /// metrics) matches its stored checksum; steps without one (written before migration 4) pass.
     static func verify(_ db: Database, runID: Int64, all records: [MetricRecord]) throws {
+        guard try db.tableExists("metric_checksums") else { return }  // an older store, read-only
         var steps: [Int64: [(key: String, value: Double)]] = [:]
         for r in records { steps[r.step, default: []].append((r.key, r.value)) }
         let stored = try Row.fetchAll(db, sql: "SELECT step, crc32c FROM metric_checksums WHERE run_id = ?", arguments: [runID])
@@ -134,7 +135,7 @@ extension Store {
     /// Throws `StoreError.corruptMetrics` unless each of `steps` of the run matches its stored
     /// checksum; steps without one (written before migration 4) pass.
     static func verify(_ db: Database, runID: Int64, steps: Set<Int>) throws {
-        guard !steps.isEmpty else { return }
+        guard !steps.isEmpty, try db.tableExists("metric_checksums") else { return }  // none, or an older store
         let stored = try db.cachedStatement(sql: "SELECT crc32c FROM metric_checksums WHERE run_id = ? AND step = ?")
         let rows = try db.cachedStatement(sql: "SELECT key, value FROM metrics WHERE run_id = ? AND step = ?")
         for step in steps.sorted() {

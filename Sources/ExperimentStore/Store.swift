@@ -56,20 +56,44 @@ public final class Store: @unchecked Sendable {
         }
         // An existing file is checked read-only first: opening it writable is itself a write
         // (GRDB's WAL set-up creates and drops a table), which a foreign or newer file must not get.
+        let existed = FileManager.default.fileExists(atPath: path)
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 {
             do { _ = try Store.openReadOnly(path: path) } catch StoreError.uninitialized {}
         }
+        if existed { try Store.refuseUnwritable(path) }
         do {
             // Opening switches the file to WAL mode: see `waitingWhileLocked`.
             pool = try Store.waitingWhileLocked { try DatabasePool(path: path, configuration: config) }
         } catch {
+            if !existed { Store.removeHalfCreated(path) }
             throw StoreError.cannotOpen(path: path, reason: Store.reason(error))
         }
         isReadOnly = false
         identity = FileIdentity.of(path)
-        try migrate()
+        do {
+            try migrate()
+        } catch where !existed && Store.isUnavailable(error) {
+            // A new store that could not be written in full (a full disk): no half-made file stays.
+            try? pool.close()
+            Store.removeHalfCreated(path)
+            throw error
+        }
         walIdentity = FileIdentity.of(path + "-wal")
         shmIdentity = FileIdentity.of(path + "-shm")
+    }
+
+    /// Throws `notWritable` when the existing store, or its directory (WAL mode creates files
+    /// beside it), cannot be written: a read-only file system, or permissions.
+    static func refuseUnwritable(_ path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        for target in [path, directory.isEmpty ? "." : directory] where access(target, W_OK) != 0 {
+            throw StoreError.notWritable(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Deletes a store file this process began to create (and its companions).
+    static func removeHalfCreated(_ path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
     }
 
     private init(path: String, readOnly queue: DatabaseQueue) {
@@ -196,6 +220,8 @@ public final class Store: @unchecked Sendable {
             do {
                 try migrator.migrate(pool)
                 return
+            } catch where Store.isUnavailable(error) && ![.SQLITE_BUSY, .SQLITE_LOCKED].contains((error as? DatabaseError)?.resultCode) {
+                throw error  // a full disk or an I/O error: waiting for another process does not help
             } catch {
                 lastError = error
                 if let now = try? pool.read({ db in try migrator.appliedIdentifiers(db) }), known.isSubset(of: now) { return }
@@ -252,6 +278,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case cannotExtend(name: String, dropped: Int, example: String, changes: [String])
     case corruptCheckpoint(runID: Int64, reason: String)
     case runNotRetryable(id: Int64, status: RunStatus)
+    /// The store exists but cannot be written here (read-only file system, permissions).
+    case notWritable(path: String, reason: String)
     /// A step's stored metrics do not match their checksum: the store's data is damaged.
     case corruptMetrics(runID: Int64, step: Int)
     /// The store's file was deleted, or replaced by another file, while in use.
@@ -278,6 +306,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "run \(runID): its checkpoint is damaged (\(reason))"
         case let .runNotRetryable(id, status):
             return "run \(id) is \(status.rawValue); only failed runs are retried"
+        case let .notWritable(path, reason):
+            return "\(path): the store cannot be written here (\(reason)); status, list, logs and mcpo-report can read it"
         case let .corruptMetrics(runID, step):
             return "run \(runID): its metrics at step \(step) do not match their checksum (the store's data is damaged)"
         case let .storeGone(path, replaced):

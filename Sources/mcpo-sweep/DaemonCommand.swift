@@ -31,6 +31,7 @@ struct DaemonCommand: ParsableCommand {
             store = try Store(path: db)
         } catch let error as StoreError {
             printError("\(error)")
+            if case .notWritable = error { throw ExitCode(Status.storeUnavailable) }
             throw ExitCode(Status.badInput)
         }
         let log: (String) -> Void = { printError("[\(Store.timestamp(Store.unixNow()))] \($0)") }

@@ -22,6 +22,7 @@ struct MCPOSweep: ParsableCommand {
             Foundation.exit(code.rawValue)
         } catch let error as StoreError {
             printError("\(error)")   // names the store's path
+            if case .notWritable = error { Foundation.exit(Status.storeUnavailable) }
             Foundation.exit(Status.badInput)
         } catch let error where Store.isDatabaseError(error) {
             let unavailable = Store.isUnavailable(error)

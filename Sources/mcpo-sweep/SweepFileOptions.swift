@@ -30,6 +30,7 @@ struct SweepFileOptions: ParsableArguments {
             case .sweepChanged, .cannotExtend: printError("\(file): \(db): \(error)")
             default: printError("\(error)")
             }
+            if case .notWritable = error { throw ExitCode(Status.storeUnavailable) }
             throw ExitCode(Status.badInput)
         } catch where Store.isUnavailable(error) {
             printError("\(db): the store cannot be written now (\(error)); nothing was stored, try again later")

@@ -128,11 +128,25 @@ import Testing
     /// is: nothing is migrated.
     @Test func aReadOnlyHandleReadsAnOlderSchemaWithoutMigratingIt() throws {
         let t = try TemporaryStore()
-        let path = try t.olderStore("old.sqlite", migrations: 1)
+        let path = try t.olderStore("old.sqlite", migrations: 1,
+                                    extra: "INSERT INTO metrics (run_id, step, key, value) VALUES (1, 10, 'score', -3);")
         let ro = try Store.openReadOnly(path: path)
         #expect(try ro.runs().map(\.id) == [1])
+        // Metrics written before checksums existed read unverified (no metric_checksums table).
+        #expect(try ro.metrics(runID: 1).map(\.value) == [-3] && ro.lastMetric(runID: 1, key: "score")?.value == -3)
         #expect(try ro.checkpointInfos().isEmpty && ro.events(runID: 1).isEmpty && ro.attempts(runID: 1).isEmpty)
         #expect(try ro.liveSchedulers().isEmpty)
         #expect(try ro.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") } == 1)
     }
+}
+
+/// Issue 11, defect 6: a new store that cannot be written in full (a full disk, here a cap of
+/// two pages) leaves no half-made file behind.
+@Test func aStoreThatCannotBeCreatedInFullLeavesNoFile() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mcpo-full-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("new.sqlite").path
+    #expect { _ = try Store(path: path, maxPageCount: 2) } throws: { Store.isUnavailable($0) }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == [], "\((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])")
 }
