@@ -20,6 +20,14 @@ public struct FileIdentity: Equatable, Sendable {
 }
 
 extension Store {
+    /// After `logGone`: copies the writes held in this process's (deleted) write-ahead log into
+    /// the store's file, through the connection that still has the log open, so that they
+    /// are not lost with it. Returns whether it did.
+    @discardableResult
+    public func rescueDeletedLog() -> Bool {
+        (try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }) != nil
+    }
+
     /// After `storeGone(replaced: true)`: the write-ahead log and shared-memory files beside the
     /// new file are still this store's (same inodes), and SQLite would apply that log to the new
     /// file on its next open, corrupting it. Moves them aside (`NAME-wal.stale-PID`); returns
@@ -35,10 +43,14 @@ extension Store {
         return moved
     }
 
-    /// Throws `StoreError.storeGone` if the file at `path` is no longer the one this store opened.
+    /// Throws `StoreError.storeGone` if the file at `path` is no longer the one this store
+    /// opened, `logGone` if its write-ahead log was deleted or replaced (this process's open
+    /// connections keep it in place while they live: only someone else removes it, and then
+    /// new connections would not see the writes it holds).
     public func checkIdentity() throws {
         guard let identity else { return }
         guard let now = FileIdentity.of(path) else { throw StoreError.storeGone(path: path, replaced: false) }
         guard now == identity else { throw StoreError.storeGone(path: path, replaced: true) }
+        if let walIdentity, FileIdentity.of(path + "-wal") != walIdentity { throw StoreError.logGone(path: path) }
     }
 }

@@ -284,6 +284,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case corruptMetrics(runID: Int64, step: Int)
     /// The store's file was deleted, or replaced by another file, while in use.
     case storeGone(path: String, replaced: Bool)
+    /// The store's write-ahead log was deleted or replaced while in use.
+    case logGone(path: String)
 
     public var description: String {
         switch self {
@@ -310,6 +312,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): the store cannot be written here (\(reason)); status, list, logs and mcpo-report can read it"
         case let .corruptMetrics(runID, step):
             return "run \(runID): its metrics at step \(step) do not match their checksum (the store's data is damaged)"
+        case let .logGone(path):
+            return "\(path): the store's write-ahead log (\(path)-wal) was deleted while in use; stopped after copying "
+                + "what it held into the store (run the command again to continue)"
         case let .storeGone(path, replaced):
             return replaced
                 ? "\(path): the store was replaced by another file while in use; stopped without writing to it "

@@ -124,6 +124,7 @@ public final class Scheduler {
                 storeIsGone = true
                 killWorkers()
                 if case .storeGone(_, true) = error { store.moveAsideStaleLog() }
+                if case .logGone = error { store.rescueDeletedLog() }
                 return .storeGone(error)
             }
             do {

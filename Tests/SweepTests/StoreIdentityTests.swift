@@ -68,3 +68,20 @@ import Testing
         #expect(try reopened.runs().count == 4 && reopened.sweeps().map(\.name) == ["tiny"])
     }
 }
+
+extension StoreIdentityTests {
+    /// The write-ahead log deleted mid-sweep (issue 11, defect 3's third case): stop with one line
+    /// (exit 6), the store left consistent.
+    @Test(.timeLimit(.minutes(3))) func aDeletedWriteAheadLogStopsTheSweepWithOneLine() throws {
+        let scratch = try Scratch()
+        let scheduler = try Self.startLongSweep(in: scratch)
+        #expect(unlink(scratch.path("mcpo.sqlite-wal")) == 0)
+        scheduler.waitUntilExit()
+        #expect(scheduler.terminationStatus == 6)
+        #expect(Self.lines(scratch).last == "sweep 'long': mcpo.sqlite: the store's write-ahead log (mcpo.sqlite-wal) was deleted "
+                + "while in use; stopped after copying what it held into the store (run the command again to continue)")
+        let store = try Store.openReadOnly(path: scratch.path("mcpo.sqlite"))
+        #expect(try store.runs().count == 2)
+        #expect(try store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+    }
+}
