@@ -249,7 +249,12 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Current time as unix seconds (the unit of `lease_expires_at`).
-    public static func unixNow() -> Double { Date().timeIntervalSince1970 }
+    public static func unixNow() -> Double { Date().timeIntervalSince1970 + clockOffset }
+
+    /// Fault injection for tests: `MCPO_FAULT_CLOCK_OFFSET_SECONDS` shifts this process's wall
+    /// clock (a clock set wrong, or a jump), as every lease and timestamp sees it.
+    static let clockOffset: Double = ProcessInfo.processInfo.environment["MCPO_FAULT_CLOCK_OFFSET_SECONDS"]
+        .flatMap(Double.init) ?? 0
 
     /// ISO 8601 UTC text of a unix time (the format of the `*_at` text columns).
     public static func timestamp(_ unix: Double) -> String {

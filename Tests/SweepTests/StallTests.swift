@@ -60,3 +60,32 @@ import Trainer
         #expect(try store.metrics(runID: 1).map { "\($0.key) \($0.step) \($0.value.bitPattern)" }.sorted() == expected)
     }
 }
+
+/// Issue 11, defect 9: a second scheduler whose wall clock is two hours ahead (every lease looks
+/// expired to it) takes no run from the live workers of the first; the sweep ends with every run
+/// done once, no reclaim, and the metrics of uninterrupted runs.
+@Suite(.serialized) struct ClockJumpTests {
+    @Test(.timeLimit(.minutes(3))) func aSchedulerTwoHoursAheadTakesNoRunFromLiveWorkers() throws {
+        let scratch = try Scratch()
+        scratch.write("s.yaml", StallTests.sweep.replacingOccurrences(of: "seeds: 1", with: "seeds: 2"))
+        let first = try Tool.start(["run", "s.yaml", "--workers", "2"], in: scratch.url, log: "first")
+        let db = scratch.path("mcpo.sqlite")
+        #expect(Tool.wait(timeout: 30) { (try? Store.openReadOnly(path: db).statusCounts().running) == 2 })
+        let ahead = try Tool.start(["run", "s.yaml", "--workers", "2"], in: scratch.url, log: "ahead",
+                                   environment: ["MCPO_FAULT_CLOCK_OFFSET_SECONDS": "7200"])
+        first.waitUntilExit()
+        ahead.waitUntilExit()
+        #expect(first.terminationStatus == 0 && ahead.terminationStatus == 0)
+        let store = try Store.openReadOnly(path: db)
+        let runs = try store.runs()
+        #expect(runs.count == 2 && runs.allSatisfy { $0.status == .done && $0.attempts == 1 }, "\(runs.map { "\($0.status) \($0.attempts)" })")
+        #expect(try runs.allSatisfy { try !store.events(runID: $0.id).contains { $0.kind == .reclaimed } })
+        for run in runs {
+            let config = try JSONDecoder().decode(TrainingConfig.self, from: Data(run.configJSON.utf8))
+            let sink = MemoryMetricSink()
+            try Trainer(config: config).train(sink: sink)
+            let expected = sink.rows.flatMap { row in row.metrics.map { "\($0.key) \(row.step) \($0.value.bitPattern)" } }.sorted()
+            #expect(try store.metrics(runID: run.id).map { "\($0.key) \($0.step) \($0.value.bitPattern)" }.sorted() == expected)
+        }
+    }
+}
