@@ -67,7 +67,8 @@ public struct MethodInfo: Sendable, Equatable {
 /// The methods the trainer knows. Adding one: see `Trainer`'s doc comment.
 public enum MethodCatalog {
     /// Every method, one line each.
-    static let types: [any PolicyObjective.Type] = [
+    /// (Immutable; metatypes of a non-Sendable protocol are not Sendable to the compiler.)
+    nonisolated(unsafe) static let types: [any PolicyObjective.Type] = [
         KLAdaptive.self,
         KLFixed.self,
         PPO.self,
