@@ -18,8 +18,9 @@ extension Table1 {
         /// A line for standard error when the sweep was chosen by default.
         public var notice: String? {
             guard !explicit else { return nil }
-            if all.count == 1 { return "using sweep '\(name)' (the store's only sweep)" }
-            return "using sweep '\(name)', the most recently created of \(all.count) (\(all.map { "'\($0)'" }.joined(separator: ", "))); pass --sweep NAME to choose"
+            let shown = PrintableName.escaped(name)
+            if all.count == 1 { return "using sweep '\(shown)' (the store's only sweep)" }
+            return "using sweep '\(shown)', the most recently created of \(all.count) (\(all.map { "'\(PrintableName.escaped($0))'" }.joined(separator: ", "))); pass --sweep NAME to choose"
         }
     }
 

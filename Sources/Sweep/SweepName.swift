@@ -1,3 +1,5 @@
+import ExperimentStore
+
 /// What a sweep's name may be (the file's `name`, `--new-name`): one non-empty line without
 /// control characters (C0, DEL, C1: NUL would be cut off by C strings, ESC starts terminal escape
 /// sequences that `status`, `list` and the report would print) or bidirectional overrides.
@@ -13,10 +15,7 @@ enum SweepName {
         return nil
     }
 
-    static func isForbidden(_ s: Unicode.Scalar) -> Bool {
-        s.properties.generalCategory == .control || (0x202A...0x202E).contains(s.value)
-            || (0x2066...0x2069).contains(s.value) || s.value == 0x2028 || s.value == 0x2029
-    }
+    static func isForbidden(_ s: Unicode.Scalar) -> Bool { PrintableName.isUnsafe(s) }
 }
 
 private extension String {

@@ -65,7 +65,7 @@ struct ListCommand: ParsableCommand {
             var note = r.error ?? ""
             if line.cancelled && r.status != .done { note = "sweep cancelled" + (note.isEmpty ? "" : "; " + note) }
             if let worker = r.worker, r.status == .running { note = "held by \(worker)" + (note.isEmpty ? "" : "; " + note) }
-            rows.append([String(r.id), line.sweep, r.status.rawValue, r.label,
+            rows.append([String(r.id), PrintableName.escaped(line.sweep), r.status.rawValue, r.label,
                          "\(r.stepsDone)/\(r.steps) (\(String(format: "%.0f", percent))%)", String(r.attempts),
                          line.checkpointStep.map { "step \($0)" } ?? "-", note])
         }

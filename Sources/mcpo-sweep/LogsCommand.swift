@@ -16,7 +16,7 @@ struct LogsCommand: ParsableCommand {
     func run() throws {
         let (record, sweep, events, attempts, checkpoint, last) = try StoreLookup.read(db, command: "logs") { store in
             let record = try StoreLookup.run(store, id: runID)
-            return (record, try store.sweep(id: record.sweepID)?.name ?? "?", try store.events(runID: runID),
+            return (record, try store.sweep(id: record.sweepID)?.displayName ?? "?", try store.events(runID: runID),
                     try store.attempts(runID: runID), try store.checkpointInfos().first { $0.runID == runID },
                     try store.lastMetric(runID: runID, key: Store.scoreKey))
         }

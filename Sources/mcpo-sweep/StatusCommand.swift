@@ -27,8 +27,8 @@ struct StatusCommand: ParsableCommand {
             let sweeps = try store.sweeps()
             let sweepID = try sweep.map { try StoreLookup.sweep(store, named: $0).id }
             let perSweep = try sweeps.filter { sweepID == nil || $0.id == sweepID }
-                .map { (name: $0.name, counts: try store.statusCounts(sweepID: $0.id), cancelled: $0.cancelledAt != nil) }
-            let names = Dictionary(uniqueKeysWithValues: sweeps.map { ($0.id, $0.name) })
+                .map { (name: $0.displayName, counts: try store.statusCounts(sweepID: $0.id), cancelled: $0.cancelledAt != nil) }
+            let names = Dictionary(uniqueKeysWithValues: sweeps.map { ($0.id, $0.displayName) })
             let schedulers = try store.liveSchedulers(now: Store.unixNow()).map { (record: $0, sweep: $0.sweepID.flatMap { names[$0] }) }
             return Snapshot(counts: try store.statusCounts(sweepID: sweepID), perSweep: perSweep, schedulers: schedulers)
         }

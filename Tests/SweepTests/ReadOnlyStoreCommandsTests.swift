@@ -1,4 +1,5 @@
 import Foundation
+@testable import ExperimentStore
 import Testing
 @testable import Sweep
 
@@ -86,5 +87,28 @@ import Testing
         guard getuid() == 0 else { return try Tool.run(arguments, in: dir, executable: tool) }
         return try Tool.run(["--reuid=nobody", "--regid=nogroup", "--clear-groups", tool] + arguments, in: dir,
                             executable: "/usr/bin/setpriv")
+    }
+}
+
+/// Issue 11, defect 7: a sweep name with an escape sequence, stored by an older mcpo (the parser
+/// now refuses it), is printed escaped by every reading command, never raw.
+@Suite struct UnsafeStoredNameTests {
+    @Test func storedEscapeSequencesArePrintedEscaped() throws {
+        let scratch = try Scratch()
+        let file = scratch.write("tiny.yaml", tinySweep)
+        let db = scratch.path("s.sqlite")
+        #expect(try Tool.run(["run", file, "--db", db, "--workers", "1"], in: scratch.url).status == 0)
+        let store = try Store(path: db)
+        try store.pool.write { try $0.execute(sql: "UPDATE sweeps SET name = ?", arguments: ["x\u{1B}[2Jy"]) }
+        let sweepTool = try #require(Tool.binary)
+        let report = URL(fileURLWithPath: sweepTool).deletingLastPathComponent().appendingPathComponent("mcpo-report").path
+        for (tool, arguments) in [(sweepTool, ["status", "--db", db]), (sweepTool, ["list", "--db", db]),
+                                  (sweepTool, ["logs", "1", "--db", db]), (report, ["table1", "--db", db]),
+                                  (report, ["table1", "--db", db, "--format", "md"]), (report, ["table1", "--db", db, "--format", "latex"])] {
+            let result = try Tool.run(arguments, in: scratch.url, executable: tool)
+            let all = result.stdout + result.stderr
+            #expect(result.status == 0 && !all.unicodeScalars.contains("\u{1B}") && all.contains("x\\u{001B}[2Jy"),
+                    "\(arguments.joined(separator: " ")): \(all)")
+        }
     }
 }
