@@ -14,14 +14,15 @@ public enum PrintableName {
         guard name.unicodeScalars.contains(where: isUnsafe) else { return name }
         var out = ""
         for s in name.unicodeScalars {
-            if isUnsafe(s) {
-                let hex = String(s.value, radix: 16, uppercase: true)
-                out += "\\u{" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "}"
-            } else {
-                out.unicodeScalars.append(s)
-            }
+            if isUnsafe(s) { out += "\\u{\(hex(s))}" } else { out.unicodeScalars.append(s) }
         }
         return out
+    }
+
+    /// The code point in at least 4 upper-case hex digits ("001B").
+    public static func hex(_ s: Unicode.Scalar) -> String {
+        let digits = String(s.value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
 

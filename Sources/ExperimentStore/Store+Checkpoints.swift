@@ -117,14 +117,17 @@ extension Store {
         }
     }
 
-    /// Throws `StoreError.corruptMetrics` unless every step of `records` (all of the run's
-    /// metrics) matches its stored checksum; steps without one (written before migration 4) pass.
-    static func verify(_ db: Database, runID: Int64, all records: [MetricRecord]) throws {
-        guard try db.tableExists("metric_checksums") else { return }  // an older store, read-only
+    /// Throws `StoreError.corruptMetrics` unless every stored checksum of the run (or of its
+    /// steps `only`) matches `records`, which hold all of the run's rows at those steps; steps
+    /// without a checksum (written before migration 4, or an older store read-only) pass.
+    static func verify(_ db: Database, runID: Int64, records: [MetricRecord], only: Int64? = nil) throws {
+        guard try db.tableExists("metric_checksums") else { return }
         var steps: [Int64: [(key: String, value: Double)]] = [:]
         for r in records { steps[r.step, default: []].append((r.key, r.value)) }
-        let stored = try Row.fetchAll(db, sql: "SELECT step, crc32c FROM metric_checksums WHERE run_id = ?", arguments: [runID])
-        for row in stored {
+        var sql = "SELECT step, crc32c FROM metric_checksums WHERE run_id = ?"
+        var arguments: StatementArguments = [runID]
+        if let only { sql += " AND step = ?"; arguments += [only] }
+        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
             let step: Int64 = row[0], expected: Int64 = row[1]
             guard Int64(Checksum.metrics(steps[step] ?? [])) == expected else {
                 throw StoreError.corruptMetrics(runID: runID, step: Int(step))
@@ -132,19 +135,10 @@ extension Store {
         }
     }
 
-    /// Throws `StoreError.corruptMetrics` unless each of `steps` of the run matches its stored
-    /// checksum; steps without one (written before migration 4) pass.
-    static func verify(_ db: Database, runID: Int64, steps: Set<Int>) throws {
-        guard !steps.isEmpty, try db.tableExists("metric_checksums") else { return }  // none, or an older store
-        let stored = try db.cachedStatement(sql: "SELECT crc32c FROM metric_checksums WHERE run_id = ? AND step = ?")
-        let rows = try db.cachedStatement(sql: "SELECT key, value FROM metrics WHERE run_id = ? AND step = ?")
-        for step in steps.sorted() {
-            guard let expected = try Int64.fetchOne(stored, arguments: [runID, step]) else { continue }
-            let values = try Row.fetchAll(rows, arguments: [runID, step]).map { (key: $0[0] as String, value: $0[1] as Double) }
-            let found = Int64(Checksum.metrics(values))
-            guard found == expected else {
-                throw StoreError.corruptMetrics(runID: runID, step: step)
-            }
-        }
+    /// `verify` for one step of the run, reading its rows.
+    static func verify(_ db: Database, runID: Int64, step: Int64) throws {
+        let rows = try MetricRecord.fetchAll(db, sql: "SELECT * FROM metrics WHERE run_id = ? AND step = ?",
+                                             arguments: [runID, step])
+        try verify(db, runID: runID, records: rows, only: step)
     }
 }

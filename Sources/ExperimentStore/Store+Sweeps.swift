@@ -156,7 +156,7 @@ extension Store {
         try pool.read { db in
             let records = try MetricRecord.fetchAll(db, sql: "SELECT * FROM metrics WHERE run_id = ? ORDER BY key, step",
                                                     arguments: [runID])
-            try Store.verify(db, runID: runID, all: records)
+            try Store.verify(db, runID: runID, records: records)
             return records
         }
     }
@@ -167,7 +167,7 @@ extension Store {
         try pool.read { db in
             let record = try MetricRecord.fetchOne(
                 db, sql: "SELECT * FROM metrics WHERE run_id = ? AND key = ? ORDER BY step DESC LIMIT 1", arguments: [runID, key])
-            if let record { try Store.verify(db, runID: runID, steps: [Int(record.step)]) }
+            if let record { try Store.verify(db, runID: runID, step: record.step) }
             return record
         }
     }
@@ -181,7 +181,7 @@ extension Store {
             let last = try db.cachedStatement(sql: "SELECT step, value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step DESC LIMIT 1")
             return try runs.map { run in
                 guard let row = try Row.fetchOne(last, arguments: [run.id, key]) else { return (run, nil) }
-                try Store.verify(db, runID: run.id, steps: [row[0] as Int])
+                try Store.verify(db, runID: run.id, step: row[0] as Int64)
                 return (run, row[1] as Double)
             }
         }

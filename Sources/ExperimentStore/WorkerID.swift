@@ -40,25 +40,26 @@ public struct WorkerID: Hashable, Sendable, CustomStringConvertible {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// Whether a process with this pid exists on this host and is not a zombie (a process that
-    /// we may not signal exists too).
+    /// The state letter of process `pid` in /proc/PID/stat (R, S, T, Z, …), nil without one.
+    public static func processState(_ pid: Int32) -> Character? {
+        guard pid > 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        return stat[stat.index(after: close)...].drop { $0 == " " }.first
+    }
+
     /// Whether process `pid` is stopped (SIGSTOP, Ctrl-Z, a debugger): state T or t.
     public static func isProcessStopped(_ pid: Int32) -> Bool {
-        guard pid > 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
-        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+        let state = processState(pid)
         return state == "T" || state == "t"
     }
 
+    /// Whether a process with this pid exists on this host and is not a zombie (a process that
+    /// we may not signal exists too).
     public static func isProcessAlive(_ pid: Int32) -> Bool {
         guard pid > 0 else { return false }
         guard kill(pid, 0) == 0 || errno == EPERM else { return false }
         // A killed process whose parent has not reaped it yet still answers kill(pid, 0).
-        if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-           let close = stat.lastIndex(of: ")") {
-            let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
-            if state == "Z" || state == "X" { return false }
-        }
-        return true
+        let state = processState(pid)
+        return state != "Z" && state != "X"
     }
 }

@@ -302,10 +302,15 @@ public final class Scheduler {
         }
     }
 
-    /// SIGKILL to every worker, nothing written: the store is gone.
-    private func killWorkers() {
+    /// SIGKILL to every worker still running, then waits for all of them.
+    private func killRemainingWorkers() {
         for child in children.values where child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) }
         for child in children.values { child.process.waitUntilExit() }
+    }
+
+    /// SIGKILL to every worker, nothing written: the store is gone.
+    private func killWorkers() {
+        killRemainingWorkers()
         children.removeAll()
     }
 
@@ -316,8 +321,7 @@ public final class Scheduler {
         while children.values.contains(where: { $0.process.isRunning }) && Monotonic.now < deadline {
             Thread.sleep(forTimeInterval: 0.05)
         }
-        for child in children.values where child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) }
-        for child in children.values { child.process.waitUntilExit() }
+        killRemainingWorkers()
         var released: [Int64] = []
         for child in children.values {
             do {

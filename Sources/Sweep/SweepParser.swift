@@ -295,27 +295,21 @@ private struct Reader {
     /// estimated memory (`TrainingConfig.checkLimits`, `estimatedMemory`), each reported at its
     /// environment's key.
     func checkSize(_ spec: SweepSpec, root: Node, envNodes: [String: Node]) throws {
-        var combinations = 0
-        for method in spec.methods {
-            var product = 1
-            for axis in method.params.values {
-                let (p, overflow) = product.multipliedReportingOverflow(by: axis.count)
-                product = overflow ? Int.max : p
-            }
-            combinations = min(combinations &+ product, Int.max / 2)
-        }
-        let (perSeed, o1) = combinations.multipliedReportingOverflow(by: spec.envs.count)
-        let (runs, o2) = perSeed.multipliedReportingOverflow(by: spec.seeds.count)
-        guard !o1, !o2, runs <= SweepLimits.runs else {
+        // Saturating: a product past Int.max only has to be "too many".
+        func times(_ a: Int, _ b: Int) -> Int { let (p, o) = a.multipliedReportingOverflow(by: b); return o ? .max : p }
+        func plus(_ a: Int, _ b: Int) -> Int { let (p, o) = a.addingReportingOverflow(b); return o ? .max : p }
+        let combinations = spec.methods.reduce(0) { sum, method in plus(sum, method.params.values.reduce(1) { times($0, $1.count) }) }
+        let runs = times(times(combinations, spec.envs.count), spec.seeds.count)
+        guard runs <= SweepLimits.runs else {
             throw error(at: root, "the sweep expands to \(spec.seeds.count) seeds × \(spec.envs.count) environments × "
-                + "\(combinations) method settings\(o1 || o2 ? " (more than Int.max)" : " = \(runs)") runs; "
-                + "expected at most \(SweepLimits.runs) (split it into several sweeps)")
+                + "\(combinations == .max ? "more than \(Int.max)" : "\(combinations)") method settings"
+                + "\(runs == .max ? "" : " = \(runs)") runs; expected at most \(SweepLimits.runs) (split it into several sweeps)")
         }
-        var checked = Set<String>()
+        var checked = Set<TrainingConfig>()
         for run in spec.expand() {
             var config = run.config
-            config.seed = 0
-            guard checked.insert(String(describing: config)).inserted else { continue }
+            config.seed = 0  // the seed changes no size
+            guard checked.insert(config).inserted else { continue }
             let node = envNodes[config.env]
             let bytes: Int
             do {

@@ -8,37 +8,23 @@ import Networks
 /// live buffers and encoded at once, or decoded into fresh ones and adopted by a new trainer. The
 /// bytes are the one copy of a run's state; tests compare states by comparing them.
 struct TrainingState: Codable {
-    var config: TrainingConfig
-    var stepsDone: Int
-    var iteration: Int
-    var updatesDone: Int
+    let config: TrainingConfig
+    let stepsDone: Int
+    let iteration: Int
+    let updatesDone: Int
     /// Built from `config` through its initialiser, then given its encoded `State`.
-    var method: any PolicyObjective
-    var parameters: FloatBuffer
-    var adam: Adam
-    var observationStatistics: RunningMeanStd?
-    var rewardScaler: RewardScaler?
-    var rng: SeededGenerator
-    var episodes: EpisodeTracker
-    var environment: VectorEnvSnapshot
+    let method: any PolicyObjective
+    let parameters: FloatBuffer
+    let adam: Adam
+    let observationStatistics: RunningMeanStd?
+    let rewardScaler: RewardScaler?
+    let rng: SeededGenerator
+    let episodes: EpisodeTracker
+    let environment: VectorEnvSnapshot
+}
 
-    init(config: TrainingConfig, stepsDone: Int, iteration: Int, updatesDone: Int, method: any PolicyObjective,
-         parameters: FloatBuffer, adam: Adam, observationStatistics: RunningMeanStd?, rewardScaler: RewardScaler?,
-         rng: SeededGenerator, episodes: EpisodeTracker, environment: VectorEnvSnapshot) {
-        self.config = config
-        self.stepsDone = stepsDone
-        self.iteration = iteration
-        self.updatesDone = updatesDone
-        self.method = method
-        self.parameters = parameters
-        self.adam = adam
-        self.observationStatistics = observationStatistics
-        self.rewardScaler = rewardScaler
-        self.rng = rng
-        self.episodes = episodes
-        self.environment = environment
-    }
-
+/// Codable by hand: the method is rebuilt from `config`, then given its encoded `State`.
+extension TrainingState {
     enum CodingKeys: String, CodingKey {
         case config, stepsDone, iteration, updatesDone, method, parameters, adam, observationStatistics
         case rewardScaler, rng, episodes, environment

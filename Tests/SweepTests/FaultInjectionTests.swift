@@ -33,8 +33,7 @@ import Trainer
     static func stoppedWorkers(in dir: URL) -> [Int32] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         return entries.compactMap(Int32.init).filter { pid in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].split(separator: " ").first == "T",
+            guard WorkerID.isProcessStopped(pid),
                   let cmdline = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8), cmdline.contains("worker"),
                   let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else { return false }
             return URL(fileURLWithPath: cwd).standardizedFileURL.path == dir.standardizedFileURL.path
