@@ -97,3 +97,20 @@ public protocol UnitDrawing {
     mutating func nextUnit() -> Double
     mutating func normal() -> Double
 }
+
+extension ActorCritic {
+    /// The deterministic action of each row: the Gaussian's mean, or the most probable category
+    /// (the lowest index among equals).
+    public func mode(output: UnsafePointer<Float>, rows: Int, into actions: UnsafeMutablePointer<Float>) {
+        switch head {
+        case let .gaussian(d):
+            actions.update(from: output, count: rows * d)
+        case let .categorical(n):
+            for r in 0..<rows {
+                var best = 0
+                for j in 1..<n where output[r * n + j] > output[r * n + best] { best = j }
+                actions[r] = Float(best)
+            }
+        }
+    }
+}

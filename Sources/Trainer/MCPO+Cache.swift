@@ -22,6 +22,7 @@ extension MCPO {
         let scale: FloatBuffer
         let rowKL: FloatBuffer
         let features: FloatBuffer
+        let attentionInput: FloatBuffer
 
         init(net: ActorCritic, capacity: Int, attention: AttentionNetwork) {
             policy = MLPWorkspace(layout: net.policy, capacity: capacity)
@@ -42,6 +43,7 @@ extension MCPO {
             scale = FloatBuffer(count: capacity)
             rowKL = FloatBuffer(count: capacity)
             features = FloatBuffer(count: 12)
+            attentionInput = FloatBuffer(count: 12)
         }
     }
 

@@ -35,4 +35,15 @@ extension MCPO {
         }
         return v
     }
+
+    /// The attention network's input: the features as they are, or symlog-scaled (features: symlog).
+    func attentionInput(_ v: UnsafeMutablePointer<Float>, _ k: Cache) -> UnsafePointer<Float> {
+        guard options.features == .symlog else { return UnsafePointer(v) }
+        let out = k.attentionInput.pointer
+        for i in 0..<attention.inputSize {
+            let x = v[i]
+            out[i] = x < 0 ? -Foundation.log1p(-x) : Foundation.log1p(x)
+        }
+        return UnsafePointer(out)
+    }
 }

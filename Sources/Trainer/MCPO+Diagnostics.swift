@@ -23,6 +23,7 @@ extension MCPO {
         diagnostics = Diagnostics()
         var out: [String: Double] = [
             "alpha_mean": d.alphaSum / m,
+            "alpha_deviation": d.alphaDeviationSum / m,
             "beta_max_fraction": Double(d.betaMaxCount) / m,
             "memory_size": Double(memory.count),
             "attention_entropy": d.attentionEntropySum / m,

@@ -22,7 +22,7 @@ final class MCPO: PolicyObjective {
     static let info = MethodInfo(
         name: "MCPO", signature: "N",
         defaults: ["N": 10, "beta_max": 10, "beta_min": 0.01, "write_interval": 10, "dropout": 0.5],
-        choices: ["ablation": Ablation.allCases.map(\.rawValue), "write_every": WriteEvery.allCases.map(\.rawValue)],
+        choices: MCPO.optionChoices,
         rules: ["N": .whole(max: MCPO.maxN), "write_interval": .whole(max: 1_000_000_000), "dropout": .fraction])
     /// The largest memory: the attention network has N² + 14N weights (with Adam, ×3).
     static let maxN = 1000
@@ -32,7 +32,8 @@ final class MCPO: PolicyObjective {
     let betaMin: Float
     let ablation: Ablation
     let writeInterval: Int
-    let writeEvery: WriteEvery
+    let options: Options
+    var writeEvery: WriteEvery { options.writeEvery }
     /// M, with N slots; its vectors (and ψold) are allocated on the first minibatch, when the
     /// network's size is known.
     var memory: PolicyMemory
@@ -45,10 +46,17 @@ final class MCPO: PolicyObjective {
     var cache: Cache?
     /// What the write check after θ's step needs from the same minibatch's `policyLoss` (which
     /// sets it; `afterStep` consumes it). Never persisted: checkpoints fall between iterations.
-    private var pendingWrite: WriteCheck?
+    private var pendingWrite: WriteInputs?
+    /// Policies written into M during the current iteration (for attend: past); reset on an
+    /// iteration's first minibatch, so never persisted.
+    private var writesThisIteration = 0
+    /// β decided after the previous minibatch's step (beta_when: after), never persisted.
+    private var laggedβ: Float?
+    /// β in force for the whole iteration (beta_when: iteration), decided when the previous one ended.
+    private(set) var iterationβ: Float
 
     /// The write check's inputs, handed from `policyLoss` to `afterStep` of one minibatch.
-    struct WriteCheck {
+    struct WriteInputs {
         /// d(θold, ψ) on the minibatch, the right-hand side of Eq. 3.
         let dOldPsi: Float
         /// ψ and π_ψ's outputs on the minibatch.
@@ -59,6 +67,7 @@ final class MCPO: PolicyObjective {
     struct Diagnostics: Codable {
         var minibatches = 0
         var alphaSum = 0.0
+        var alphaDeviationSum = 0.0
         var betaMaxCount = 0
         var attentionEntropySum = 0.0
         var argmaxSlotSum = 0.0
@@ -73,7 +82,8 @@ final class MCPO: PolicyObjective {
         betaMin = Float(p.value("beta_min"))
         ablation = Ablation(rawValue: p.choice("ablation"))!
         writeInterval = Int(p.value("write_interval"))
-        writeEvery = WriteEvery(rawValue: p.choice("write_every"))!
+        options = try Options(p)
+        iterationβ = Float(p.value("beta_min"))
         let n = Int(p.value("N"))
         memory = PolicyMemory(capacity: n, parameterCount: 0)
         attention = AttentionNetwork(inputSize: ablation == .half_features ? 6 : 12, slots: n, dropout: p.value("dropout"),
@@ -88,14 +98,16 @@ final class MCPO: PolicyObjective {
         let ψold: FloatBuffer
         let started: Bool
         let diagnostics: Diagnostics
+        let iterationβ: Float
 
         enum CodingKeys: String, CodingKey {
-            case memory, attention, ψold = "psiOld", started, diagnostics
+            case memory, attention, ψold = "psiOld", started, diagnostics, iterationβ = "iterationBeta"
         }
     }
 
     var state: State {
-        State(memory: memory, attention: attention, ψold: ψold, started: started, diagnostics: diagnostics)
+        State(memory: memory, attention: attention, ψold: ψold, started: started, diagnostics: diagnostics,
+              iterationβ: iterationβ)
     }
 
     func restore(_ s: State) throws {
@@ -108,6 +120,7 @@ final class MCPO: PolicyObjective {
         ψold = s.ψold
         started = s.started
         diagnostics = s.diagnostics
+        iterationβ = s.iterationβ
         cache = nil
     }
 
@@ -125,15 +138,20 @@ final class MCPO: PolicyObjective {
             started = true
         }
         let k = cacheFor(c)
+        if c.update % c.updatesPerIteration == 0 {  // an iteration's first minibatch
+            writesThisIteration = 0
+            laggedβ = nil
+        }
         let features = contextFeatures(c, k)  // v_context on this minibatch (§3.3, Table 3)
-        let filled = virtualPolicy(features: features, k)
+        if options.writeCheck == .next && writesByCheck { checkWrite(dThetaPsi: features[0], dOldPsi: features[1], θ: c.θ) }
+        let filled = virtualPolicy(features: attentionInput(features, k), k)
         let outψ = evaluateVirtualPolicy(c, k)
         let alphaMean = forgetGates(c, k)
         let dOldPsi = distance(c.oldOutput, c.θold, outψ, k.ψ.pointer, c, k)  // d(θold, ψ)
-        let β = switchingBeta(c, dOldTheta: features[2], dOldPsi: dOldPsi)   // feature 3 is d(θold, θ)
+        let β = switchingBeta(c, dOldTheta: features[2], dOldPsi: dOldPsi, dThetaPsiOld: features[0])
         let (surrogate, klTerms) = addL1Gradient(c, k, outψ: outψ, β: β)
         if ablation != .mean_psi { attentionStep(c, k, outψ: outψ) }
-        pendingWrite = WriteCheck(dOldPsi: dOldPsi, ψ: k.ψ.pointer, outψ: outψ)
+        pendingWrite = WriteInputs(dOldPsi: dOldPsi, ψ: k.ψ.pointer, outψ: outψ)
         record(alphaMean: alphaMean, β: β, dOldPsi: dOldPsi, filled: filled, k: k)
         return PolicyStatistics(loss: surrogate.loss + β * klTerms * (1 / Float(c.rows)),
                                 approxKL: surrogate.approxKL, coefficient: β)
@@ -141,8 +159,9 @@ final class MCPO: PolicyObjective {
 
     /// The virtual policy (§3.3, Eq. 4): w = softmax(f_φ(v)) over the filled slots (uniform for
     /// mean_psi) and ψ = Σ_j w_j θ_j, written into the cache. Returns |M|.
-    private func virtualPolicy(features: UnsafeMutablePointer<Float>, _ k: Cache) -> Int {
-        let filled = memory.count
+    private func virtualPolicy(features: UnsafePointer<Float>, _ k: Cache) -> Int {
+        // attend: past leaves out this iteration's writes (the newest slots), keeping the oldest.
+        let filled = options.attend == .past ? max(1, memory.count - writesThisIteration) : memory.count
         if ablation == .mean_psi {
             for j in 0..<memory.capacity { k.pass.weights[j] = j < filled ? 1 / Float(filled) : 0 }
         } else {
@@ -164,21 +183,49 @@ final class MCPO: PolicyObjective {
     /// Forget gates (§3.1): ratio_t(ψ), R_t(ψ) = ratio_t(ψ)·Â_t and α_t = σ(R_t(ψ) − R_t(θold))
     /// per row (0 for no_psi); returns their mean.
     private func forgetGates(_ c: MinibatchContext, _ k: Cache) -> Float {
-        var alphaMean: Float = 0
-        for t in 0..<c.rows {
-            k.ratioψ[t] = exp(k.logProbψ[t] - c.oldLogProb[t])
-            let rψ = k.ratioψ[t] * c.advantages[t], rOld = c.advantages[t]
-            k.alpha[t] = ablation == .no_psi ? 0 : MCPO.forgetGate(rψ: rψ, rOld: rOld)
-            alphaMean += k.alpha[t]
+        var alphaMean: Float = 0, deviation: Float = 0
+        for t in 0..<c.rows { k.ratioψ[t] = exp(k.logProbψ[t] - c.oldLogProb[t]) }
+        // The gate's argument R_t(ψ) − R_t(θold) = (ratio_t(ψ) − 1)·Â_t, divided by its standard
+        // deviation over the minibatch for forget_gate: standardized.
+        var scale: Float = 1
+        if options.forgetGate == .standardized {
+            var mean: Float = 0, square: Float = 0
+            for t in 0..<c.rows { let d = (k.ratioψ[t] - 1) * c.advantages[t]; mean += d; square += d * d }
+            mean /= Float(c.rows)
+            let variance = max(square / Float(c.rows) - mean * mean, 0)
+            scale = 1 / (variance.squareRoot() + 1e-8)
         }
+        for t in 0..<c.rows {
+            let rψ = k.ratioψ[t] * c.advantages[t], rOld = c.advantages[t]
+            k.alpha[t] = ablation == .no_psi ? 0 : MCPO.forgetGate(rψ: rψ * scale, rOld: rOld * scale)
+            alphaMean += k.alpha[t]
+            deviation += abs(k.alpha[t] - 0.5)
+        }
+        diagnostics.alphaDeviationSum += Double(deviation * (1 / Float(c.rows)))
         return alphaMean * (1 / Float(c.rows))
     }
 
-    /// Switching β (Eq. 2): β_max when d(θold, θ) > d(θold, ψ), else β_min; the annealed_beta
+    /// Switching β (Eq. 2): β_max when d(θold, θ) > d(θold, ψ) (or > d(θ, ψold) with
+    /// switch_reference: psi_old), else β_min, decided as `beta_when` says; the annealed_beta
     /// ablation's β_i = 1 − i/I_total instead.
-    private func switchingBeta(_ c: MinibatchContext, dOldTheta: Float, dOldPsi: Float) -> Float {
+    private func switchingBeta(_ c: MinibatchContext, dOldTheta: Float, dOldPsi: Float, dThetaPsiOld: Float) -> Float {
         if ablation == .annealed_beta { return Float(1 - Double(c.update) / Double(max(c.totalUpdates, 1))) }
-        return dOldTheta > dOldPsi ? betaMax : betaMin
+        switch options.betaWhen {
+        case .before: return switchRule(dOldTheta: dOldTheta, dOldPsi: dOldPsi, dThetaPsiOld: dThetaPsiOld)
+        case .after: return laggedβ ?? betaMin
+        case .iteration: return iterationβ
+        }
+    }
+
+    func switchRule(dOldTheta: Float, dOldPsi: Float, dThetaPsiOld: Float) -> Float {
+        let reference = options.switchReference == .psi ? dOldPsi : dThetaPsiOld
+        return dOldTheta > reference ? betaMax : betaMin
+    }
+
+    /// beta_when: iteration decides the next iteration's β from this one's end.
+    func iterationEnded(measuredKL: Double) {
+        guard options.betaWhen == .iteration, diagnostics.minibatches > 0 else { return }
+        iterationβ = measuredKL > diagnostics.dOldPsiSum / Double(diagnostics.minibatches) ? betaMax : betaMin
     }
 
     /// The L1 gradient (§3.1): −L1(θ) = −Ê[ratio·Â] + β·Ê[(1 − α_t)·KL(π_θold ‖ π_θ)] + β·Ê[α_t·KL(π_ψ ‖ π_θ)]
@@ -242,23 +289,44 @@ final class MCPO: PolicyObjective {
     func afterStep(_ c: MinibatchContext, updated θ: UnsafePointer<Float>) {
         guard let k = cache, let check = pendingWrite else { return }
         pendingWrite = nil
-        let write: Bool
+        var write = false
         switch ablation {
         case .frequent_writing: write = true
         case .uniform_writing: write = (c.update + 1) % writeInterval == 0
-        case _ where writeEvery == .iteration && !c.lastOfIteration:
-            write = false
-        default:
+        default: break
+        }
+        let sameCheck = writesByCheck && options.writeCheck == .same && (writeEvery == .minibatch || c.lastOfIteration)
+        if sameCheck || options.betaWhen == .after {
             let out = MLP.forward(parameters: θ, input: c.observations, rows: c.rows, workspace: k.policy)
-            let dThetaPsi = distance(out, θ, check.outψ, check.ψ, c, k)
-            diagnostics.dThetaPsiSum += Double(dThetaPsi)
-            write = dThetaPsi > check.dOldPsi
+            if options.betaWhen == .after {
+                let dOldTheta = distance(c.oldOutput, c.θold, out, θ, c, k)
+                let dThetaPsiOld = distance(out, θ, k.outψold.pointer, ψold.pointer, c, k)
+                laggedβ = switchRule(dOldTheta: dOldTheta, dOldPsi: check.dOldPsi, dThetaPsiOld: dThetaPsiOld)
+            }
+            if sameCheck { checkWrite(dThetaPsi: distance(out, θ, check.outψ, check.ψ, c, k), dOldPsi: check.dOldPsi, θ: θ) }
         }
-        if write {
-            memory.push(θ)
-            diagnostics.writes += 1
-        }
+        if write { push(θ) }
         swap(&ψold, &k.ψ)  // ψold ← ψ without a copy: the next combine overwrites all of k.ψ
+    }
+
+    /// ψ of the iteration's last minibatch, evaluated as `eval_return_psi` (the paper's Fig. 2b).
+    func evaluationPolicies() -> [(name: String, parameters: UnsafePointer<Float>)] {
+        started ? [("psi", UnsafePointer(ψold.pointer))] : []
+    }
+
+    /// Whether Eq. 3 decides the writes (every ablation but the two writing rules).
+    var writesByCheck: Bool { ablation != .frequent_writing && ablation != .uniform_writing }
+
+    /// Conditional writing (Eq. 3): push θ if d(θ, ψ) > d(θold, ψ).
+    private func checkWrite(dThetaPsi: Float, dOldPsi: Float, θ: UnsafePointer<Float>) {
+        diagnostics.dThetaPsiSum += Double(dThetaPsi)
+        if dThetaPsi > dOldPsi { push(θ) }
+    }
+
+    private func push(_ θ: UnsafePointer<Float>) {
+        memory.push(θ)
+        diagnostics.writes += 1
+        writesThisIteration += 1
     }
 
     // MARK: pieces

@@ -38,14 +38,28 @@ public struct MethodInfo: Sendable, Equatable {
     public let choices: [String: [String]]
     /// The rule of each numeric key that is not `.positive` (the rule of every other key).
     public let rules: [String: ParameterRule]
+    /// Options whose chosen default differs from their first value (the meaning of a config that
+    /// does not name them, so stored runs keep theirs): a sweep expands to runs that name these
+    /// explicitly, unless it sets the option itself or asks for `variant: paper`.
+    public let recommended: [String: String]
 
     public init(name: String, signature: String, defaults: [String: Double], choices: [String: [String]] = [:],
-                rules: [String: ParameterRule] = [:]) {
+                rules: [String: ParameterRule] = [:], recommended: [String: String] = [:]) {
         self.name = name
         self.signature = signature
         self.defaults = defaults
         self.choices = choices
         self.rules = rules
+        self.recommended = recommended
+    }
+
+    /// The options a new run of this method gets: its sweep's, plus the recommended defaults it
+    /// does not set (none under `variant: paper`). The first (absent) value is left implicit.
+    public func resolvedChoices(_ given: [String: String]) -> [String: String] {
+        var out = given.filter { choices[$0.key]?.first != $0.value }
+        guard given["variant"] != "paper" else { return out }
+        for (key, value) in recommended where given[key] == nil { out[key] = value }
+        return out
     }
 
     public func rule(for key: String) -> ParameterRule { rules[key] ?? .positive }

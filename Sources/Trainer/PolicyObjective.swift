@@ -36,6 +36,8 @@ protocol PolicyObjective: AnyObject {
     func iterationEnded(measuredKL: Double)
     /// The method's own per-iteration diagnostics (method.md §4), recorded with the iteration.
     func iterationMetrics() -> [String: Double]
+    /// Policies besides θ that evaluation also runs, by metric suffix (MCPO: "psi" for ψ).
+    func evaluationPolicies() -> [(name: String, parameters: UnsafePointer<Float>)]
 
     var state: State { get }
     /// Replaces the method's state with a decoded `state`; throws `TrainerError.invalidCheckpoint`
@@ -59,6 +61,7 @@ extension PolicyObjective {
     func afterStep(_ c: MinibatchContext, updated θ: UnsafePointer<Float>) {}
     func iterationEnded(measuredKL: Double) {}
     func iterationMetrics() -> [String: Double] { [:] }
+    func evaluationPolicies() -> [(name: String, parameters: UnsafePointer<Float>)] { [] }
 }
 
 extension PolicyObjective where State == NoState {

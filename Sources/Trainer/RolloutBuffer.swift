@@ -71,4 +71,18 @@ final class RolloutBuffer {
             }
         }
     }
+
+    /// Â over the whole rollout to mean 0, sample std 1 (advantage_norm: batch), after GAE, so
+    /// V_target keeps the unnormalised advantages.
+    func normalizeAdvantages() {
+        let n = count, adv = advantages.pointer
+        var mean = 0.0
+        for k in 0..<n { mean += Double(adv[k]) }
+        mean /= Double(n)
+        var variance = 0.0
+        for k in 0..<n { let d = Double(adv[k]) - mean; variance += d * d }
+        variance /= Double(max(n - 1, 1))
+        let inv = 1 / (variance.squareRoot() + 1e-8)
+        for k in 0..<n { adv[k] = Float((Double(adv[k]) - mean) * inv) }
+    }
 }

@@ -30,7 +30,8 @@ extension Trainer {
                 let ended = s.terminated[i] || s.truncated[i]
                 s.dones[i] = ended
                 b.episodeEnded[row + i] = ended
-                b.truncated[row + i] = s.truncated[i] && !s.terminated[i]
+                // time_limit: terminal ends the return at a truncation too (no bootstrap).
+                b.truncated[row + i] = s.truncated[i] && !s.terminated[i] && config.timeLimit == .bootstrap
                 episodes.record(actor: i, reward: s.rewards[i], done: ended)
             }
             if rewardScaler != nil {

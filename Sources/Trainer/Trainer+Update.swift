@@ -54,7 +54,7 @@ extension Trainer {
     }
 
     /// Copies the minibatch's rows into contiguous buffers and normalises its advantages
-    /// (mean 0, sample std 1).
+    /// (mean 0, sample std 1), unless advantage_norm: batch normalised them over the rollout.
     func gatherMinibatch(from start: Int, rows: Int) {
         let o = env.observationSize, w = env.actionSpace.width, s = scratch, b = buffer
         scratch.permutation.withUnsafeBufferPointer { perm in
@@ -70,6 +70,7 @@ extension Trainer {
                 s.mbOldValues[r] = b.values[k]
             }
         }
+        guard config.advantageNorm == .minibatch else { return }
         var mean: Float = 0
         for r in 0..<rows { mean += s.mbAdvantages[r] }
         mean /= Float(rows)
@@ -113,10 +114,25 @@ extension Trainer {
         let v = MLP.forward(parameters: p, input: s.mbObservations.pointer, rows: rows, workspace: s.value)
         let c1 = Float(config.c1), invRows = 1 / Float(rows)
         var valueLoss: Float = 0
-        for r in 0..<rows {
-            let d = v[r] - s.mbReturns[r]
-            valueLoss += d * d
-            s.dValue[r] = 2 * c1 * d * invRows
+        if let clip = config.valueClip.map(Float.init) {
+            // max((V − R)², (V_old + clip(V − V_old, ±ε) − R)²), the base code's clipped value loss.
+            for r in 0..<rows {
+                let d = v[r] - s.mbReturns[r], delta = v[r] - s.mbOldValues[r]
+                let dClipped = s.mbOldValues[r] + min(max(delta, -clip), clip) - s.mbReturns[r]
+                if dClipped * dClipped > d * d {
+                    valueLoss += dClipped * dClipped
+                    s.dValue[r] = abs(delta) < clip ? 2 * c1 * dClipped * invRows : 0
+                } else {
+                    valueLoss += d * d
+                    s.dValue[r] = 2 * c1 * d * invRows
+                }
+            }
+        } else {
+            for r in 0..<rows {
+                let d = v[r] - s.mbReturns[r]
+                valueLoss += d * d
+                s.dValue[r] = 2 * c1 * d * invRows
+            }
         }
         valueLoss *= invRows
         MLP.backward(parameters: p, input: s.mbObservations.pointer, rows: rows, outputGradient: s.dValue.pointer,

@@ -39,6 +39,10 @@ public final class Trainer {
     public internal(set) var updatesDone = 0
     let totalUpdates: Int
     let updatesPerIteration: Int
+    /// Iterations the whole run will do.
+    let totalIterations: Int
+    /// Evaluation's environments and buffers, made at the first evaluation (never persisted).
+    var evaluator: Evaluator?
 
     let buffer: RolloutBuffer
     let scratch: Scratch
@@ -68,6 +72,7 @@ public final class Trainer {
         let iterations = (config.steps + samples - 1) / samples
         updatesPerIteration = config.epochs * ((samples + config.minibatchSize - 1) / config.minibatchSize)
         totalUpdates = iterations * updatesPerIteration
+        totalIterations = iterations
         BLAS.useSingleThread()
 
         env = try state.map { try VectorEnv(snapshot: $0.environment) }
@@ -131,9 +136,13 @@ public final class Trainer {
     public func runIteration(sink: MetricSink) throws {
         guard !abandoned else { throw TrainerError.interrupted(step: stepsDone) }
         episodes.startIteration()
+        if config.lrSchedule == .linear {  // lr·(1 − i/I) in iteration i, as the base code's schedule
+            adam.learningRate = Float(config.lr * (1 - Double(iteration) / Double(max(totalIterations, 1))))
+        }
         collectRollout()
         if abandoned { throw TrainerError.interrupted(step: stepsDone) }
         buffer.computeAdvantages(gamma: Float(config.gamma), lambda: Float(config.lambda))
+        if config.advantageNorm == .batch { buffer.normalizeAdvantages() }
         θold.copy(from: θ)
         var metrics = try update()
         try checkParameters()
@@ -149,6 +158,9 @@ public final class Trainer {
         if episodes.iterationCount > 0 {
             metrics[MetricKey.episodeReturnMean] = episodes.iterationReturnSum / Double(episodes.iterationCount)
             metrics[MetricKey.episodeLengthMean] = Double(episodes.iterationLengthSum) / Double(episodes.iterationCount)
+        }
+        if config.evalEpisodes > 0 && (iteration % config.evalEvery == 0 || isFinished) {
+            metrics.merge(try evaluate()) { _, new in new }
         }
         try sink.record(step: stepsDone, metrics: metrics)
     }

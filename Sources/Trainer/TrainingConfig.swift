@@ -21,6 +21,28 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     /// gradient) instead of the Gaussian density of the raw sample. Off by default (method.md §1
     /// and the PPO implementations the paper follows); no effect on discrete actions.
     public var clippedActionLikelihood: Bool = false
+    /// The base code's details (method.md §1), each defaulting to this project's first behaviour
+    /// and written into the config's JSON only when set otherwise, so stored runs keep their
+    /// identity and meaning. Â normalised per minibatch or once per iteration over the rollout.
+    public var advantageNorm: AdvantageNorm = .minibatch
+    /// Value loss: plain squared error (nil) or the base code's clipped form with range ε,
+    /// max((V_θ − V_target)², (V_θold + clip(V_θ − V_θold, ±ε) − V_target)²).
+    public var valueClip: Double? = nil
+    /// Step size: constant, or decayed linearly to 0 over the run's iterations (θ's optimiser).
+    public var lrSchedule: LRSchedule = .constant
+    /// A time-limit truncation bootstraps from V(final state), or ends the return like a termination.
+    public var timeLimit: TimeLimit = .bootstrap
+    /// Deterministic evaluation (mean action / argmax) on separate environment instances: every
+    /// `evalEvery` iterations and after the last, `evalEpisodes` episodes (0: no evaluation).
+    public var evalEvery: Int = TrainingConfig.defaultEvalEvery
+    public var evalEpisodes: Int = TrainingConfig.defaultEvalEpisodes
+    public static let defaultEvalEvery = 10
+    public static let defaultEvalEpisodes = 10
+
+    public enum AdvantageNorm: String, Codable, CaseIterable, Sendable { case minibatch, batch }
+    public enum LRSchedule: String, Codable, CaseIterable, Sendable { case constant, linear }
+    public enum TimeLimit: String, Codable, CaseIterable, Sendable { case bootstrap, terminal }
+
     /// The method's own hyperparameters, e.g. ["clip": 0.2] for PPO.
     public var params: [String: Double] = [:]
     /// The method's string options, e.g. ["ablation": "no_psi"] for MCPO (omitted from JSON when empty).
@@ -42,6 +64,8 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         case normalizeObservations = "normalize_observations"
         case scaleRewards = "scale_rewards"
         case clippedActionLikelihood = "clipped_action_likelihood"
+        case advantageNorm = "advantage_norm", valueClip = "value_clip", lrSchedule = "lr_schedule"
+        case timeLimit = "time_limit", evalEvery = "eval_every", evalEpisodes = "eval_episodes"
         case params, choices
     }
 
@@ -64,6 +88,13 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         try c.encode(normalizeObservations, forKey: .normalizeObservations)
         try c.encode(scaleRewards, forKey: .scaleRewards)
         if clippedActionLikelihood { try c.encode(true, forKey: .clippedActionLikelihood) }  // absent = off: older hashes hold
+        // Absent = the default: older hashes hold.
+        if advantageNorm != .minibatch { try c.encode(advantageNorm, forKey: .advantageNorm) }
+        if let valueClip { try c.encode(valueClip, forKey: .valueClip) }
+        if lrSchedule != .constant { try c.encode(lrSchedule, forKey: .lrSchedule) }
+        if timeLimit != .bootstrap { try c.encode(timeLimit, forKey: .timeLimit) }
+        if evalEvery != TrainingConfig.defaultEvalEvery { try c.encode(evalEvery, forKey: .evalEvery) }
+        if evalEpisodes != TrainingConfig.defaultEvalEpisodes { try c.encode(evalEpisodes, forKey: .evalEpisodes) }
         try c.encode(params, forKey: .params)
         if !choices.isEmpty { try c.encode(choices, forKey: .choices) }
     }
@@ -87,6 +118,12 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         normalizeObservations = try c.decodeIfPresent(Bool.self, forKey: .normalizeObservations) ?? normalizeObservations
         scaleRewards = try c.decodeIfPresent(Bool.self, forKey: .scaleRewards) ?? scaleRewards
         clippedActionLikelihood = try c.decodeIfPresent(Bool.self, forKey: .clippedActionLikelihood) ?? false
+        advantageNorm = try c.decodeIfPresent(AdvantageNorm.self, forKey: .advantageNorm) ?? .minibatch
+        valueClip = try c.decodeIfPresent(Double.self, forKey: .valueClip)
+        lrSchedule = try c.decodeIfPresent(LRSchedule.self, forKey: .lrSchedule) ?? .constant
+        timeLimit = try c.decodeIfPresent(TimeLimit.self, forKey: .timeLimit) ?? .bootstrap
+        evalEvery = try c.decodeIfPresent(Int.self, forKey: .evalEvery) ?? TrainingConfig.defaultEvalEvery
+        evalEpisodes = try c.decodeIfPresent(Int.self, forKey: .evalEpisodes) ?? TrainingConfig.defaultEvalEpisodes
         params = try c.decodeIfPresent([String: Double].self, forKey: .params) ?? [:]
         choices = try c.decodeIfPresent([String: String].self, forKey: .choices) ?? [:]
     }

@@ -18,7 +18,14 @@ public enum TrainingLimits {
     /// The limit of each integer setting of `TrainingConfig`, by its sweep key.
     public static let counts: [String: Int] = [
         "steps": steps, "horizon": horizon, "actors": actors, "epochs": epochs, "minibatch_size": minibatchSize,
+        "eval_every": evalEvery, "eval_episodes": evalEpisodes,
     ]
+    /// Iterations between evaluations, and evaluation episodes (0 turns evaluation off).
+    public static let evalEvery = 1_000_000
+    public static let evalEpisodes = 1024
+
+    /// The smallest value of an integer setting: 1, except eval_episodes (0 = no evaluation).
+    public static func minimum(_ key: String) -> Int { key == "eval_episodes" ? 0 : 1 }
 
     /// The machine's physical memory in bytes.
     public static var machineMemory: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory) }
@@ -29,11 +36,12 @@ extension TrainingConfig {
     /// in [1, its limit], horizon × actors ≤ `samplesPerIteration`, every real finite.
     public func checkLimits() throws {
         let counts: [(String, Int)] = [("steps", steps), ("horizon", horizon), ("epochs", epochs),
-                                       ("minibatch_size", minibatchSize), ("actors", actors)]
+                                       ("minibatch_size", minibatchSize), ("actors", actors),
+                                       ("eval_every", evalEvery), ("eval_episodes", evalEpisodes)]
         for (key, value) in counts {
-            let limit = TrainingLimits.counts[key]!
-            guard value >= 1, value <= limit else {
-                throw TrainerError.invalidConfig("\(key) must be in [1, \(limit)], found \(value)")
+            let limit = TrainingLimits.counts[key]!, least = TrainingLimits.minimum(key)
+            guard value >= least, value <= limit else {
+                throw TrainerError.invalidConfig("\(key) must be in [\(least), \(limit)], found \(value)")
             }
         }
         guard horizon * actors <= TrainingLimits.samplesPerIteration else {  // both checked above: no overflow
@@ -43,6 +51,9 @@ extension TrainingConfig {
         for (key, value) in [("lr", lr), ("gamma", gamma), ("lambda", lambda), ("c1", c1), ("c2", c2),
                              ("max_grad_norm", maxGradNorm)] where !value.isFinite {
             throw TrainerError.invalidConfig("\(key) must be finite, found \(value)")
+        }
+        if let valueClip, !(valueClip > 0 && valueClip.isFinite) {
+            throw TrainerError.invalidConfig("value_clip must be a number > 0, found \(valueClip)")
         }
     }
 

@@ -7,7 +7,8 @@ extension Trainer {
     /// The version of the checkpoint layout; bump it when `TrainingState` or a method's `State`
     /// changes shape so that an old checkpoint is refused (the run restarts) instead of being
     /// misread. 2: a method's state is its `PolicyObjective.State`, its parameters come from the config.
-    public static let checkpointFormat = 2
+    /// 3: MCPO's state holds the β of beta_when: iteration.
+    public static let checkpointFormat = 3
 
     /// The whole state as bytes, encoded at once from the live buffers (between iterations).
     public func checkpointData() throws -> Data {
