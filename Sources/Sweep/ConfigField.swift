@@ -9,6 +9,8 @@ public struct ConfigField: Sendable {
         /// A finite real number satisfying `valid`, described by `expected` ("a number > 0").
         case real(expected: String, valid: @Sendable (Double) -> Bool)
         case flag
+        /// One of a fixed list of words.
+        case choice([String])
     }
 
     public let key: String
@@ -30,6 +32,12 @@ public struct ConfigField: Sendable {
         flag("normalize_observations") { $0.normalizeObservations = $1 },
         flag("scale_rewards") { $0.scaleRewards = $1 },
         flag("clipped_action_likelihood") { $0.clippedActionLikelihood = $1 },
+        choice("advantage_norm", TrainingConfig.AdvantageNorm.self) { $0.advantageNorm = $1 },
+        real("value_clip", "a number > 0 (omit the key for no value clipping)", { $0 > 0 }) { $0.valueClip = $1 },
+        choice("lr_schedule", TrainingConfig.LRSchedule.self) { $0.lrSchedule = $1 },
+        choice("time_limit", TrainingConfig.TimeLimit.self) { $0.timeLimit = $1 },
+        count("eval_every") { $0.evalEvery = $1 },
+        count("eval_episodes") { $0.evalEpisodes = $1 },
     ]
 
     public static let keys: [String] = all.map(\.key)
@@ -48,8 +56,16 @@ public struct ConfigField: Sendable {
             switch value {
             case let .real(x): set(&config, x)
             case let .integer(i): set(&config, Double(i))
-            case .flag: break
+            case .flag, .text: break
             }
+        }
+    }
+
+    private static func choice<T: RawRepresentable & CaseIterable & Sendable>(
+        _ key: String, _ type: T.Type, _ set: @escaping @Sendable (inout TrainingConfig, T) -> Void
+    ) -> ConfigField where T.RawValue == String {
+        ConfigField(key: key, kind: .choice(T.allCases.map(\.rawValue))) { config, value in
+            if case let .text(word) = value, let v = T(rawValue: word) { set(&config, v) }
         }
     }
 

@@ -224,7 +224,8 @@ private struct Reader {
     func setting(_ node: Node, field: ConfigField, key: String) throws -> SettingValue {
         switch field.kind {
         case let .count(max):
-            return .integer(try integer(node, key: key, minimum: 1, maximum: max, "an integer in [1, \(max)]"))
+            let least = TrainingLimits.minimum(field.key)
+            return .integer(try integer(node, key: key, minimum: least, maximum: max, "an integer in [\(least), \(max)]"))
         case let .real(expected, valid):
             guard let x = number(node), x.isFinite, valid(x) else { throw self.expected(node, key: key, expected) }
             return .real(x)
@@ -233,6 +234,11 @@ private struct Reader {
                 throw self.expected(node, key: key, "true or false")
             }
             return .flag(b)
+        case let .choice(words):
+            guard case let .scalar(scalar) = node, words.contains(scalar.string) else {
+                throw self.expected(node, key: key, "one of \(words.joined(separator: ", "))")
+            }
+            return .text(scalar.string)
         }
     }
 

@@ -32,14 +32,16 @@ extension SweepSpec {
             }
             for combination in SweepSpec.product(axes.map { (key: $0, values: method.params[$0]!) }) {
                 var params = info.defaults
-                var choices: [String: String] = [:]
+                var given: [String: String] = [:]
                 for (k, v) in combination {
                     switch v {
                     case let .number(x): params[k] = x
-                    // The default (first) choice is left implicit, so writing it changes nothing.
-                    case let .choice(c): if info.choices[k]?.first != c { choices[k] = c }
+                    case let .choice(c): given[k] = c
                     }
                 }
+                // The first choice is left implicit, so writing it changes nothing; the method's
+                // recommended options are written out (method.md §5 [choice]s).
+                let choices = info.resolvedChoices(given)
                 for env in envs {
                     for seed in seeds {
                         var config = TrainingConfig(method: info.name, env: env.name, seed: seed, steps: 1, params: params)

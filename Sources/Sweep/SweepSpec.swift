@@ -95,6 +95,7 @@ public enum SettingValue: Codable, Equatable, Sendable, CustomStringConvertible 
     case integer(Int)
     case real(Double)
     case flag(Bool)
+    case text(String)
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
@@ -102,6 +103,7 @@ public enum SettingValue: Codable, Equatable, Sendable, CustomStringConvertible 
         case let .integer(i): try c.encode(i)
         case let .real(x): try c.encode(x)
         case let .flag(b): try c.encode(b)
+        case let .text(t): try c.encode(t)
         }
     }
 
@@ -109,7 +111,8 @@ public enum SettingValue: Codable, Equatable, Sendable, CustomStringConvertible 
         let c = try decoder.singleValueContainer()
         if let b = try? c.decode(Bool.self) { self = .flag(b) }
         else if let i = try? c.decode(Int.self) { self = .integer(i) }
-        else { self = .real(try c.decode(Double.self)) }
+        else if let x = try? c.decode(Double.self) { self = .real(x) }
+        else { self = .text(try c.decode(String.self)) }
     }
 
     public var description: String {
@@ -117,6 +120,7 @@ public enum SettingValue: Codable, Equatable, Sendable, CustomStringConvertible 
         case let .integer(i): return "\(i)"
         case let .real(x): return "\(x)"
         case let .flag(b): return "\(b)"
+        case let .text(t): return t
         }
     }
 }
