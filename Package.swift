@@ -36,7 +36,7 @@ let package = Package(
         ]),
         .target(name: "Report", dependencies: ["ExperimentStore"]),
         .executableTarget(name: "mcpo-sweep", dependencies: [
-            "Sweep", "Trainer", "ExperimentStore",
+            "Sweep", "Trainer", "ExperimentStore", "LinearAlgebra",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mcpo-report", dependencies: [

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# blas-kernel.sh BINARY      prints the OpenBLAS kernel BINARY runs here (honouring OPENBLAS_CORETYPE)
+# blas-kernel.sh             prints the OpenBLAS kernel mcpo's executables run here: the user's
+#                            OPENBLAS_CORETYPE, else the CPU's best (they restart themselves with
+#                            it when OpenBLAS picks a weaker one), as `mcpo-bench kernel` reports
 # blas-kernel.sh --other K   prints another kernel this CPU runs (x86-64 only; exit 1 elsewhere):
 #                            Prescott (SSE3, every x86-64 CPU) unless K is Prescott, else the
 #                            CPU's best: SkylakeX (AVX-512), Haswell (AVX2) or Core2.
@@ -12,6 +14,6 @@ if [ "${1:-}" = --other ]; then
   else echo Core2
   fi
 else
-  kernel=$(OPENBLAS_VERBOSE=2 "$1" --help 2>&1 >/dev/null | sed -n 's/^Core: //p' | head -n 1)
-  echo "${kernel:-unknown}"
+  cd "$(dirname "$0")/.."
+  .build/release/mcpo-bench kernel
 fi

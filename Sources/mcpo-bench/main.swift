@@ -9,7 +9,7 @@ struct Bench: ParsableCommand {
         commandName: "mcpo-bench",
         abstract: "Measure throughput on one core: whole training, or an environment alone.",
         discussion: "Examples: mcpo-bench ppo --env Pendulum --json; mcpo-bench env --env MiniGrid-Unlock --policy random",
-        subcommands: [TrainBench.self, EnvBench.self, CheckpointBench.self],
+        subcommands: [TrainBench.self, EnvBench.self, CheckpointBench.self, RatioBench.self, KernelCommand.self],
         defaultSubcommand: TrainBench.self)
 }
 
@@ -64,18 +64,15 @@ struct TrainBench: ParsableCommand {
         if let memorySize { config.params["N"] = Double(memorySize) }
         config.actors = actors
         config.clippedActionLikelihood = clippedActionLikelihood
-        let trainer: Trainer
-        do { trainer = try Trainer(config: config) } catch { throw ValidationError("\(error)") }
-        let sink = MemoryMetricSink()
-        let start = DispatchTime.now().uptimeNanoseconds
-        try trainer.train(sink: sink)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let rate = Double(trainer.stepsDone) / seconds
+        config.choices = info.resolvedChoices(config.choices)  // the chosen defaults, as a sweep gets them
+        let (rate, seconds, trainer, sink) = try measure(config)
         if json {
             var object: [String: Any] = ["method": info.name, "env": env, "steps_per_s": (rate * 10).rounded() / 10,
                                          "steps": trainer.stepsDone, "seconds": seconds,
-                                         "blas_kernel": NumericPlatform.blasKernel, "cpu": NumericPlatform.cpu]
+                                         "blas_kernel": NumericPlatform.blasKernel,
+                                         "blas_kernel_source": NumericPlatform.blasKernelSource, "cpu": NumericPlatform.cpu]
             if let n = config.params["N"] { object["N"] = Int(n) }
+            if !config.choices.isEmpty { object["choices"] = config.choices }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
@@ -91,4 +88,16 @@ struct TrainBench: ParsableCommand {
     }
 }
 
+/// Trains `config` to its end on this core: env steps/s, seconds, the trainer and its metrics.
+func measure(_ config: TrainingConfig) throws -> (rate: Double, seconds: Double, trainer: Trainer, sink: MemoryMetricSink) {
+    let trainer: Trainer
+    do { trainer = try Trainer(config: config) } catch { throw ValidationError("\(error)") }
+    let sink = MemoryMetricSink()
+    let start = DispatchTime.now().uptimeNanoseconds
+    try trainer.train(sink: sink)
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return (Double(trainer.stepsDone) / seconds, seconds, trainer, sink)
+}
+
+NumericPlatform.useBestKernel()  // may replace the process (OpenBLAS's kernel is chosen at load)
 Bench.main()

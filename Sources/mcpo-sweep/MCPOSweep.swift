@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExperimentStore
 import Foundation
+import LinearAlgebra
 import Sweep
 
 /// `mcpo-sweep`: run sweeps of training runs stored in SQLite (see `sweeps/README.md`).
@@ -14,6 +15,7 @@ struct MCPOSweep: ParsableCommand {
                       LogsCommand.self, RetryCommand.self, CancelCommand.self, WorkerCommand.self])
 
     static func main() {
+        NumericPlatform.useBestKernel()  // may replace the process (OpenBLAS's kernel is chosen at load)
         refuseUnknownCommand()
         do {
             var command = try parseAsRoot()
