@@ -175,10 +175,20 @@ extension Store {
     /// Every done run of the sweep with the value of metric `key` at its largest step (nil when
     /// it never recorded one), in run order, read in one snapshot.
     public func finalValues(sweepID: Int64, key: String) throws -> [(run: RunRecord, value: Double?)] {
+        try values(sweepID: sweepID, key: key, order: "step DESC")
+    }
+
+    /// Every done run of the sweep with its largest value of metric `key` (its step checked
+    /// against its checksum; the earliest such step on ties), nil when it never recorded one.
+    public func bestValues(sweepID: Int64, key: String) throws -> [(run: RunRecord, value: Double?)] {
+        try values(sweepID: sweepID, key: key, order: "value DESC, step")
+    }
+
+    private func values(sweepID: Int64, key: String, order: String) throws -> [(run: RunRecord, value: Double?)] {
         try pool.read { db in
             let runs = try RunRecord.fetchAll(db, sql: "SELECT * FROM runs WHERE sweep_id = ? AND status = 'done' ORDER BY id",
                                               arguments: [sweepID])
-            let last = try db.cachedStatement(sql: "SELECT step, value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step DESC LIMIT 1")
+            let last = try db.cachedStatement(sql: "SELECT step, value FROM metrics WHERE run_id = ? AND key = ? ORDER BY \(order) LIMIT 1")
             return try runs.map { run in
                 guard let row = try Row.fetchOne(last, arguments: [run.id, key]) else { return (run, nil) }
                 try Store.verify(db, runID: run.id, step: row[0] as Int64)

@@ -91,6 +91,8 @@ public protocol ResultsReader: AnyObject, Sendable {
     func lastMetric(runID: Int64, key: String) throws -> MetricRecord?
     /// The done runs of a sweep with their last value of `key`, in id order, in one snapshot.
     func finalValues(sweepID: Int64, key: String) throws -> [(run: RunRecord, value: Double?)]
+    /// The same with each run's largest value of `key` over its steps (the earliest step on ties).
+    func bestValues(sweepID: Int64, key: String) throws -> [(run: RunRecord, value: Double?)]
     func events(runID: Int64) throws -> [RunEvent]
     func attempts(runID: Int64) throws -> [RunAttempt]
     func checkpointInfos() throws -> [CheckpointInfo]

@@ -48,22 +48,26 @@ extension Table1 {
         return SweepChoice(id: latest.id, name: latest.name, all: names, explicit: false)
     }
 
-    /// Every finished run of the sweep with its score: the `score` metric at the run's largest
-    /// step. Runs that are not 'done' are ignored; a 'done' run without any score is returned in
-    /// `unscored` (the caller may warn about it).
-    public static func runScores(sweepID: Int64, in store: any ResultsReader) throws
+    /// Every finished run of the sweep with its score under `rule` (the `score` metric at the
+    /// run's largest step for `final`), flagged when its metrics show the collapse signature.
+    /// Runs that are not 'done' are ignored; a 'done' run without the rule's metric is returned
+    /// in `unscored` (the caller may warn about it).
+    public static func runScores(sweepID: Int64, in store: any ResultsReader, rule: ScoreRule = .final) throws
         -> (scores: [RunScore], unscored: [Int64], counts: [String: Int])
     {
         var scores: [RunScore] = []
         var unscored: [Int64] = []
-        for (run, score) in try store.finalValues(sweepID: sweepID, key: scoreKey) {
+        let values = rule.takesBest ? try store.bestValues(sweepID: sweepID, key: rule.key)
+                                    : try store.finalValues(sweepID: sweepID, key: rule.key)
+        for (run, score) in values {
             guard let score else {
                 unscored.append(run.id)
                 continue
             }
             scores.append(RunScore(
                 row: Table1.Row(method: run.method, param: run.param, value: run.value, variant: Table1.Row.variant(of: run.choices)),
-                env: run.env, seed: Int(run.seed), identity: run.configHash, score: score))
+                env: run.env, seed: Int(run.seed), identity: run.configHash, score: score, runID: run.id,
+                flag: try store.collapseSignature(runID: run.id)?.description))
         }
         let c = try store.statusCounts(sweepID: sweepID)
         let counts = ["pending": c.pending, "running": c.running, "done": c.done, "failed": c.failed].filter { $0.value > 0 }
@@ -72,10 +76,10 @@ extension Table1 {
 
     /// Loads the table of one sweep. Throws `emptySweep` when no finished run has a score.
     public static func load(
-        from store: any ResultsReader, sweep: SweepChoice, reference: ReferenceTable? = nil
+        from store: any ResultsReader, sweep: SweepChoice, reference: ReferenceTable? = nil, rule: ScoreRule = .final
     ) throws -> (table: Table1, unscored: [Int64]) {
-        let (scores, unscored, counts) = try runScores(sweepID: sweep.id, in: store)
+        let (scores, unscored, counts) = try runScores(sweepID: sweep.id, in: store, rule: rule)
         guard !scores.isEmpty else { throw ReportError.emptySweep(name: sweep.name, counts: counts) }
-        return (Table1(sweep: sweep.name, scores: scores, reference: reference), unscored)
+        return (Table1(sweep: sweep.name, scores: scores, reference: reference, rule: rule), unscored)
     }
 }

@@ -38,6 +38,8 @@ public struct Table1: Equatable, Sendable {
         public var mark: Statistics.Mark
         /// The published figure for this cell, when a reference table was given and has it.
         public var reference: ReferenceTable.Entry?
+        /// Runs of the cell whose metrics show a failure signature (marked †, named in a footnote).
+        public var flagged: [Flag] = []
 
         public var mean: Double { summary.mean }
         public var std: Double { summary.std }
@@ -46,7 +48,20 @@ public struct Table1: Equatable, Sendable {
         public var underline: Bool { mark.underline }
     }
 
-    /// One finished run's score (its `score` metric at its last recorded step).
+    /// A run averaged into a cell although its metrics show a failure (the collapse signature).
+    public struct Flag: Equatable, Sendable {
+        public var runID: Int64
+        public var seed: Int
+        public var why: String
+
+        public init(runID: Int64, seed: Int, why: String) {
+            self.runID = runID
+            self.seed = seed
+            self.why = why
+        }
+    }
+
+    /// One finished run's score (its `score` metric at its last recorded step, or as `rule` says).
     public struct RunScore: Equatable, Sendable {
         public var row: Row
         public var env: String
@@ -54,13 +69,19 @@ public struct Table1: Equatable, Sendable {
         /// Tie-breaker among runs of the same cell and seed (the run's config hash).
         public var identity: String
         public var score: Double
+        public var runID: Int64
+        /// Why the run is marked, if it is.
+        public var flag: String?
 
-        public init(row: Row, env: String, seed: Int, identity: String = "", score: Double) {
+        public init(row: Row, env: String, seed: Int, identity: String = "", score: Double, runID: Int64 = 0,
+                    flag: String? = nil) {
             self.row = row
             self.env = env
             self.seed = seed
             self.identity = identity
             self.score = score
+            self.runID = runID
+            self.flag = flag
         }
     }
 
@@ -76,9 +97,10 @@ public struct Table1: Equatable, Sendable {
         cells.first { $0.row == row && $0.env == env }
     }
 
+    /// How the scores were read; every rendering states it.
+    public var rule: ScoreRule = .final
     /// The rule every rendering states in its footnote.
-    public static let scoreRule =
-        "mean undiscounted return of the last 100 completed training episodes, read at each run's last recorded step; finished runs only"
+    public var scoreRule: String { rule.text }
     public static let stdRule =
         "mean ± std over seeds (n = number of seeds), std = sample standard deviation (n−1), shown as 0 when n = 1"
     public static let markRule =
@@ -86,8 +108,9 @@ public struct Table1: Equatable, Sendable {
 
     /// Builds the table from individual run scores: groups by (row, env), orders seeds, computes
     /// the statistics and the marks of each column, and attaches reference figures.
-    public init(sweep: String, scores: [RunScore], reference: ReferenceTable? = nil) {
+    public init(sweep: String, scores: [RunScore], reference: ReferenceTable? = nil, rule: ScoreRule = .final) {
         self.sweep = sweep
+        self.rule = rule
         var groups: [Row: [String: [RunScore]]] = [:]
         for s in scores { groups[s.row, default: [:]][s.env, default: []].append(s) }
 
@@ -103,7 +126,8 @@ public struct Table1: Equatable, Sendable {
                 built.append(Cell(
                     row: row, env: env, scores: xs, summary: Statistics.Summary(xs)!,
                     mark: Statistics.Mark(bold: false, underline: false, d: 0),
-                    reference: reference?.entry(for: row, env: env)))
+                    reference: reference?.entry(for: row, env: env),
+                    flagged: ordered.compactMap { s in s.flag.map { Flag(runID: s.runID, seed: s.seed, why: $0) } }))
             }
         }
         for env in envs {

@@ -16,6 +16,7 @@ struct MCPOReport: ParsableCommand {
 }
 
 extension Table1Format: ExpressibleByArgument {}
+extension ScoreRule: ExpressibleByArgument {}
 
 struct Table1Command: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,6 +31,9 @@ struct Table1Command: ParsableCommand {
 
     @Option(name: .long, help: "Output format: \(Table1Format.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: Table1Format = .term
+
+    @Option(name: .long, help: "How a run's score is read: final (last-100 training mean at the end), best (its largest value during training), eval (deterministic evaluation after the last iteration), best-eval (the best evaluation during training).")
+    var score: ScoreRule = .final
 
     @Option(name: .long, help: "A CSV of published figures (method,param,value,env,steps,mean,std,n) to show beside each cell.")
     var reference: String?
@@ -54,9 +58,9 @@ struct Table1Command: ParsableCommand {
         let store = try Table1.openStore(path: db)
         let choice = try Table1.chooseSweep(named: sweep, in: store)
         if let notice = choice.notice { warn(notice) }
-        let (table, unscored) = try Table1.load(from: store, sweep: choice, reference: referenceTable)
+        let (table, unscored) = try Table1.load(from: store, sweep: choice, reference: referenceTable, rule: score)
         if !unscored.isEmpty {
-            warn("ignoring \(unscored.count) finished run(s) without a '\(Table1.scoreKey)' metric (run id \(unscored.map(String.init).joined(separator: ", ")))")
+            warn("ignoring \(unscored.count) finished run(s) without a '\(score.key)' metric (run id \(unscored.map(String.init).joined(separator: ", ")))")
         }
         return table
     }

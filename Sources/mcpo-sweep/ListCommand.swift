@@ -5,7 +5,7 @@ import Foundation
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the store's runs: id, sweep, status, progress, attempts, checkpoint, error.")
+        abstract: "List the store's runs: id, sweep, status, progress, attempts, checkpoint, error or failure flag.")
 
     @OptionGroup var storeOptions: StoreOptions
     var db: String { storeOptions.db }
@@ -16,7 +16,7 @@ struct ListCommand: ParsableCommand {
     @Option(help: "Only runs of this status: pending, running, done or failed.")
     var status: String?
 
-    @Flag(help: "One JSON object per line: {\"id\", \"sweep\", \"status\", \"label\", \"steps_done\", \"steps\", \"attempts\", \"checkpoint_step\", \"error\"}.")
+    @Flag(help: "One JSON object per line: {\"id\", \"sweep\", \"status\", \"label\", \"steps_done\", \"steps\", \"attempts\", \"checkpoint_step\", \"error\", \"flag\"}.")
     var json = false
 
     struct Line {
@@ -24,6 +24,8 @@ struct ListCommand: ParsableCommand {
         var sweep: String
         var checkpointStep: Int64?
         var cancelled: Bool
+        /// A done run whose metrics show the collapse signature (CollapseSignature).
+        var flag: String?
     }
 
     func validate() throws {
@@ -40,9 +42,10 @@ struct ListCommand: ParsableCommand {
             let runs = try store.runs(sweepID: sweepID, status: wanted)
             let steps = Dictionary(uniqueKeysWithValues: try store.checkpointInfos().map { ($0.runID, $0.step) })
             let byID = Dictionary(uniqueKeysWithValues: sweeps.map { ($0.id, $0) })
-            return runs.map { run in
+            return try runs.map { run in
                 Line(run: run, sweep: byID[run.sweepID]?.name ?? "?", checkpointStep: steps[run.id],
-                     cancelled: byID[run.sweepID]?.cancelledAt != nil)
+                     cancelled: byID[run.sweepID]?.cancelledAt != nil,
+                     flag: run.status == .done ? try store.collapseSignature(runID: run.id)?.description : nil)
             }
         }
         if json {
@@ -52,6 +55,7 @@ struct ListCommand: ParsableCommand {
                                              "attempts": line.run.attempts]
                 object["checkpoint_step"] = line.checkpointStep ?? NSNull()
                 object["error"] = line.run.error ?? NSNull()
+                object["flag"] = line.flag ?? NSNull()
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             }
@@ -62,7 +66,7 @@ struct ListCommand: ParsableCommand {
         for line in lines {
             let r = line.run
             let percent = r.steps > 0 ? Double(r.stepsDone) / Double(r.steps) * 100 : 0
-            var note = r.error ?? ""
+            var note = r.error ?? line.flag.map { "⚠ " + $0 } ?? ""
             if line.cancelled && r.status != .done { note = "sweep cancelled" + (note.isEmpty ? "" : "; " + note) }
             if let worker = r.worker, r.status == .running { note = "held by \(worker)" + (note.isEmpty ? "" : "; " + note) }
             rows.append([String(r.id), PrintableName.escaped(line.sweep), r.status.rawValue, r.label,

@@ -21,7 +21,7 @@ import Testing
         let plain = t.render(.term, ansi: false)
         #expect(!plain.contains("\u{1B}"))
         let lines = plain.split(separator: "\n").map(String.init)
-        #expect(lines[0] == "Table 1 · sweep 'small'")
+        #expect(lines[0] == "Table 1 · sweep 'small' · score: final")
         #expect(lines[1].hasPrefix("method") && lines[1].contains("Pendulum") && lines[1].contains("LunarLander"))
         #expect(lines[2].hasPrefix("PPO") && lines[2].contains("-153.00 ± 7.07 (n=2) ~"))
         #expect(lines[3].contains("-160.00 ± 10.00 (n=3)  ") && lines[3].contains("250.00 ± 0.00 (n=1) *"))
@@ -48,7 +48,7 @@ import Testing
     @Test func markdown() throws {
         let md = try standardTable().render(.md)
         let expected = """
-            **Table 1** — sweep `small`
+            **Table 1** — sweep `small` · score: final
 
             | method | param | value | Pendulum | LunarLander |
             |:--|:--|--:|:--|:--|
@@ -56,7 +56,7 @@ import Testing
             | PPO | clip | 0.2 | -160.00 ± 10.00 (n=3) | **250.00 ± 0.00 (n=1)** |
             | MCPO | N | 5 | **-150.00 ± 10.00 (n=3)** | **250.00 ± 14.14 (n=2)** |
 
-            Score = \(Table1.scoreRule). Cell = \(Table1.stdRule). Marks: \(Table1.markRule).
+            Score = \(ScoreRule.final.text). Cell = \(Table1.stdRule). Marks: \(Table1.markRule).
 
             """
         #expect(md == expected)
@@ -76,11 +76,11 @@ import Testing
     @Test func csv() throws {
         let csv = try standardTable().render(.csv)
         let lines = csv.split(separator: "\n").map(String.init)
-        #expect(lines[0] == "method,param,value,env,mean,std,n,bold,underline,d")
+        #expect(lines[0] == "method,param,value,env,mean,std,n,bold,underline,d,flagged_runs")
         #expect(lines.count == 1 + 5)
         #expect(lines[1].hasPrefix("PPO,clip,0.1,Pendulum,-153.0,7.0710678118654755,2,false,true,0.328"))
-        #expect(lines[2] == "PPO,clip,0.2,Pendulum,-160.0,10.0,3,false,false,1.0")
-        #expect(lines[3] == "PPO,clip,0.2,LunarLander,250.0,0.0,1,true,false,0.0")
+        #expect(lines[2] == "PPO,clip,0.2,Pendulum,-160.0,10.0,3,false,false,1.0,")
+        #expect(lines[3] == "PPO,clip,0.2,LunarLander,250.0,0.0,1,true,false,0.0,")
     }
 
     @Test func jsonContract() throws {
@@ -136,8 +136,8 @@ import Testing
         #expect(tex.contains("$-$133.42 $\\pm$ 4.53"))
 
         let csv = t.render(.csv)
-        #expect(csv.hasPrefix("method,param,value,env,mean,std,n,bold,underline,d,ref_steps,ref_mean,ref_std,ref_n\n"))
-        #expect(csv.contains(",1000000,-133.42,4.53,5\n"))
+        #expect(csv.hasPrefix("method,param,value,env,mean,std,n,bold,underline,d,ref_steps,ref_mean,ref_std,ref_n,flagged_runs\n"))
+        #expect(csv.contains(",1000000,-133.42,4.53,5,\n"))
 
         let json = t.render(.json, referenceName: "paper.csv")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
