@@ -44,7 +44,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mcpo-bench", dependencies: [
-            "Trainer", "Environments", "Networks", "ExperimentStore", "LinearAlgebra",
+            "Trainer", "Environments", "Networks", "ExperimentStore", "LinearAlgebra", "Sweep",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fast),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
