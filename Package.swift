@@ -34,7 +34,7 @@ let package = Package(
             "ExperimentStore", "Trainer", "Environments", "LinearAlgebra",
             .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "Report", dependencies: ["ExperimentStore"]),
+        .target(name: "Report", dependencies: ["ExperimentStore", "Trainer"]),
         .executableTarget(name: "mcpo-sweep", dependencies: [
             "Sweep", "Trainer", "ExperimentStore", "LinearAlgebra",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,6 +54,6 @@ let package = Package(
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Networks", "Environments", "BinaryCoding"]),
         .testTarget(name: "ExperimentStoreTests", dependencies: ["ExperimentStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "ExperimentStore", "Trainer", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "ExperimentStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "ExperimentStore", "Trainer", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -1,4 +1,5 @@
 import ExperimentStore
+import Trainer
 import Foundation
 
 /// Reading Table 1 out of the experiment store, through its read-only handle.
@@ -65,7 +66,7 @@ extension Table1 {
                 continue
             }
             scores.append(RunScore(
-                row: Table1.Row(method: run.method, param: run.param, value: run.value, variant: Table1.Row.variant(of: run.choices)),
+                row: Table1.Row(method: run.method, param: run.param, value: run.value, variant: Table1.Row.variant(of: MethodCatalog.method(named: run.method)?.distinguishing(run.choices) ?? run.choices)),
                 env: run.env, seed: Int(run.seed), identity: run.configHash, score: score, runID: run.id,
                 flag: try store.collapseSignature(runID: run.id)?.description))
         }

@@ -32,6 +32,10 @@ extension MCPO {
     /// sweep that names it gets none of the chosen defaults (`MethodInfo.recommended`).
     enum Variant: String, CaseIterable, Sendable { case chosen, paper }
 
+    /// The defaults chosen by the study of docs/method.md §5 (Pendulum and MiniGrid-Unlock only),
+    /// where they differ from the paper-literal first values: new runs name them explicitly.
+    static let chosenDefaults: [String: String] = ["write_check": "next", "forget_gate": "standardized"]
+
     static let optionChoices: [String: [String]] = [
         "ablation": Ablation.allCases.map(\.rawValue),
         "write_every": WriteEvery.allCases.map(\.rawValue),

@@ -23,7 +23,8 @@ final class MCPO: PolicyObjective {
         name: "MCPO", signature: "N",
         defaults: ["N": 10, "beta_max": 10, "beta_min": 0.01, "write_interval": 10, "dropout": 0.5],
         choices: MCPO.optionChoices,
-        rules: ["N": .whole(max: MCPO.maxN), "write_interval": .whole(max: 1_000_000_000), "dropout": .fraction])
+        rules: ["N": .whole(max: MCPO.maxN), "write_interval": .whole(max: 1_000_000_000), "dropout": .fraction],
+        recommended: MCPO.chosenDefaults)
     /// The largest memory: the attention network has N² + 14N weights (with Adam, ×3).
     static let maxN = 1000
     static let coefficientMetric = "beta"

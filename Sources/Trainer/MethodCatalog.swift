@@ -53,6 +53,21 @@ public struct MethodInfo: Sendable, Equatable {
         self.recommended = recommended
     }
 
+    /// The options of a run (its config's `choices`) that differ from what a new run gets by
+    /// default, for labels: a run of the chosen defaults shows none; `variant: paper` shows itself
+    /// and any option set besides; a stored run from before a recommendation shows that
+    /// option's first value (what it ran).
+    public func distinguishing(_ choices: [String: String]) -> [String: String] {
+        if choices["variant"] == "paper" { return choices.filter { self.choices[$0.key]?.first != $0.value } }
+        var out: [String: String] = [:]
+        for (key, values) in self.choices {
+            let ran = choices[key] ?? values[0], chosen = recommended[key] ?? values[0]
+            if ran != chosen { out[key] = ran }
+        }
+        for (key, value) in choices where self.choices[key] == nil { out[key] = value }  // unknown: shown as stored
+        return out
+    }
+
     /// The options a new run of this method gets: its sweep's, plus the recommended defaults it
     /// does not set (none under `variant: paper`). The first (absent) value is left implicit.
     public func resolvedChoices(_ given: [String: String]) -> [String: String] {

@@ -1,6 +1,15 @@
 @testable import ExperimentStore
 import Foundation
 import GRDB
+import Trainer
+
+/// The config JSON of a run of MCPO's chosen defaults with `extra` options: what a sweep stores.
+func mcpoConfigJSON(N: Int, extra: [String: String] = [:]) -> String {
+    let choices = MethodCatalog.method(named: "MCPO")!.recommended.merging(extra) { _, new in new }
+    let data = try! JSONSerialization.data(withJSONObject: ["method": "MCPO", "params": ["N": N], "choices": choices],
+                                           options: [.sortedKeys])
+    return String(decoding: data, as: UTF8.self)
+}
 
 /// A throw-away store in a temporary directory, filled with plain SQL (so these tests depend on
 /// the schema only, not on the store's write API).
@@ -34,7 +43,9 @@ final class StoreFixture {
     func run(sweep: Int64, method: String, param: String?, value: Double?, env: String, seed: Int,
              status: String = "done", scores: [(step: Int, value: Double)], extra: [String: Double] = [:],
              configJSON: String = "{}") throws -> Int64 {
-        try store.pool.write { db in
+        // An MCPO run as a sweep stores it today names the chosen defaults.
+        let configJSON = method == "MCPO" && configJSON == "{}" ? mcpoConfigJSON(N: Int(value ?? 10)) : configJSON
+        return try store.pool.write { db in
             let hash = "\(method)|\(param ?? "")|\(value.map { "\($0)" } ?? "")|\(env)|\(seed)|\(configJSON)"
             let running = status == "running"
             let finished = status == "done" || status == "failed"

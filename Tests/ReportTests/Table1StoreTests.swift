@@ -45,9 +45,11 @@ import Testing
     @Test func runsThatDifferInAStringOptionAreSeparateRows() throws {
         let f = try StoreFixture()
         let sweep = try f.sweep("ablation", createdAt: "2025-01-01T00:00:00Z")
-        let plain = #"{"method":"MCPO","params":{"N":10}}"#
-        let noPsi = #"{"method":"MCPO","params":{"N":10},"choices":{"ablation":"no_psi"}}"#
-        let two = #"{"method":"MCPO","params":{"N":10},"choices":{"write_every":"iteration","ablation":"mean_psi"}}"#
+        let plain = mcpoConfigJSON(N: 10)
+        let noPsi = mcpoConfigJSON(N: 10, extra: ["ablation": "no_psi"])
+        let two = mcpoConfigJSON(N: 10, extra: ["write_every": "iteration", "ablation": "mean_psi"])
+        // Stored before the chosen defaults: it ran the paper-literal switches, and says so.
+        let old = #"{"method":"MCPO","params":{"N":10}}"#
         for seed in 0..<2 {
             try f.run(sweep: sweep, method: "MCPO", param: "N", value: 10, env: "Pendulum", seed: seed,
                       scores: [(1000, -150 - Double(seed))], configJSON: plain)
@@ -55,9 +57,11 @@ import Testing
                       scores: [(1000, -300 - Double(seed))], configJSON: noPsi)
             try f.run(sweep: sweep, method: "MCPO", param: "N", value: 10, env: "Pendulum", seed: seed,
                       scores: [(1000, -500)], configJSON: two)
+            try f.run(sweep: sweep, method: "MCPO", param: "N", value: 10, env: "Pendulum", seed: seed,
+                      scores: [(1000, -700)], configJSON: old)
         }
         let t = try load(f)
-        let rows = [nil, "ablation=mean_psi, write_every=iteration", "ablation=no_psi"]
+        let rows = [nil, "ablation=mean_psi, write_every=iteration", "ablation=no_psi", "forget_gate=paper, write_check=same"]
             .map { Table1.Row(method: "MCPO", param: "N", value: 10, variant: $0) }
         #expect(t.rows == rows)
         #expect(t.cell(rows[0], "Pendulum")?.scores == [-150, -151])
@@ -68,7 +72,7 @@ import Testing
         #expect(reference.entry(for: rows[2], env: "Pendulum") == nil)  // the paper's cell is the plain method's
         let json = t.render(.json)
         #expect(json.contains(#""value": 10.0, "variant": "ablation=no_psi"}"#))
-        #expect(json.components(separatedBy: "variant").count == 3)  // the plain row has none
+        #expect(json.components(separatedBy: "variant").count == 4)  // the plain row has none
     }
 
     @Test func doneRunWithoutScoreIsReportedNotCounted() throws {

@@ -78,7 +78,7 @@ import Trainer
         #expect(runs.count == 9)
         let mcpo = try #require(MethodCatalog.method(named: "MCPO"))
         #expect(runs[0].config.params == mcpo.defaults.merging(["N": 5, "beta_max": 1, "dropout": 0]) { _, new in new })
-        #expect(runs[0].config.choices.isEmpty)   // the default choice stays implicit
+        #expect(runs[0].config.choices == mcpo.recommended)   // the first choice stays implicit, the chosen defaults are named
         #expect(runs[8].config.method == "PPO" && runs[8].config.params == ["clip": 0.3] && runs[8].config.choices.isEmpty)
         #expect(Set(runs.map(\.configHash)).count == 9)
         // Writing the default choice is the same as leaving it out.

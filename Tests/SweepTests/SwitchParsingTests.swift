@@ -52,4 +52,17 @@ import Trainer
             #expect(one.expand()[0].config.choices[key] == (info.choices[key]![0] == other ? nil : other))
         }
     }
+
+    @Test func labelsShowWhatDiffersFromTheChosenDefaults() throws {
+        let info = try #require(MethodCatalog.method(named: "MCPO"))
+        let chosen = try parse("name: s\nseeds: 1\nenvs: {Pendulum: {steps: 100}}\nmethods: {MCPO: {N: 10}}\n").expand()[0]
+        #expect(info.distinguishing(chosen.config.choices).isEmpty)  // a run of the defaults: no label
+        #expect(info.distinguishing(["variant": "paper"]) == ["variant": "paper"])
+        #expect(info.distinguishing(["variant": "paper", "ablation": "no_psi"]) == ["variant": "paper", "ablation": "no_psi"])
+        // A stored run from before the recommendations ran the first values: they are its label.
+        var old: [String: String] = [:]
+        for (key, value) in info.recommended { old[key] = info.choices[key]![0]; _ = value }
+        #expect(info.distinguishing([:]) == old)
+        #expect(info.distinguishing(info.recommended.merging(["ablation": "mean_psi"]) { a, _ in a }) == ["ablation": "mean_psi"])
+    }
 }
