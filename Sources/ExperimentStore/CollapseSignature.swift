@@ -25,13 +25,13 @@ public struct CollapseSignature: Equatable, Sendable, CustomStringConvertible {
                bestStep, outOfBounds.first, outOfBounds.peak, logStd.atBest, logStd.low, score.best, score.final)
     }
 
-    public static let keys = ["score", "mean_out_of_bounds", "log_std"]
+    public static let keys = [Store.scoreKey, "mean_out_of_bounds", "log_std"]
 
     /// The signature in a run's metrics (any order), or nil when it does not show it.
     public static func find(in metrics: [MetricRecord]) -> CollapseSignature? {
         var series: [String: [Int64: Double]] = [:]
         for m in metrics where keys.contains(m.key) { series[m.key, default: [:]][m.step] = m.value }
-        guard let scores = series["score"], let oob = series["mean_out_of_bounds"], let logStd = series["log_std"],
+        guard let scores = series[Store.scoreKey], let oob = series["mean_out_of_bounds"], let logStd = series["log_std"],
               let best = scores.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }),
               let worst = scores.values.min(), let last = scores.keys.max(), let scoreEnd = scores[last],
               let oobFirst = oob.min(by: { $0.key < $1.key })?.value, let sigmaBest = logStd[best.key],

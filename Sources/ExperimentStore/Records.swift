@@ -191,7 +191,7 @@ public struct StatusCounts: Sendable, Equatable, Codable {
 }
 
 /// Shortest decimal text of a number: integers without ".0".
-func formatNumber(_ x: Double) -> String {
+public func formatNumber(_ x: Double) -> String {
     if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
     return "\(x)"
 }

@@ -1,3 +1,5 @@
+import Trainer
+
 /// How a run's score is read from its metrics (issue 12): `mcpo-report --score RULE`.
 public enum ScoreRule: String, CaseIterable, Sendable {
     /// The last value of `score`: the mean return of the last 100 training episodes at the end.
@@ -12,8 +14,8 @@ public enum ScoreRule: String, CaseIterable, Sendable {
     /// The metric the rule reads.
     public var key: String {
         switch self {
-        case .final, .best: return "score"
-        case .eval, .bestEval: return "eval_return"
+        case .final, .best: return MetricKey.score
+        case .eval, .bestEval: return MetricKey.evalReturn
         }
     }
 

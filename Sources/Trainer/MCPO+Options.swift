@@ -49,15 +49,13 @@ extension MCPO {
     ]
 
     struct Options: Sendable {
-        var writeEvery = WriteEvery.minibatch
-        var betaWhen = BetaWhen.before
-        var writeCheck = WriteCheck.same
-        var forgetGate = ForgetGate.paper
-        var features = Features.raw
-        var attend = Attend.all
-        var switchReference = SwitchReference.psi
-
-        init() {}
+        let writeEvery: WriteEvery
+        let betaWhen: BetaWhen
+        let writeCheck: WriteCheck
+        let forgetGate: ForgetGate
+        let features: Features
+        let attend: Attend
+        let switchReference: SwitchReference
 
         init(_ p: MethodParameters.Checked) throws {
             writeEvery = WriteEvery(rawValue: p.choice("write_every"))!

@@ -157,4 +157,10 @@ public enum MetricKey {
     /// mean log σ after the update. Together they show a policy drifting into the bounds.
     public static let meanOutOfBounds = "mean_out_of_bounds"
     public static let logStd = "log_std"
+    /// Mean undiscounted return and length of the deterministic evaluation episodes of θ
+    /// (Trainer+Evaluation.swift), recorded every `eval_every` iterations and after the last.
+    public static let evalReturn = "eval_return"
+    public static let evalLength = "eval_length"
+    /// `eval_return` of another policy the method names (MCPO: "psi", `eval_return_psi`).
+    public static func evalReturn(of name: String) -> String { "\(evalReturn)_\(name)" }
 }

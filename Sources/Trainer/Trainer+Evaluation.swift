@@ -39,15 +39,6 @@ extension Trainer {
         }
     }
 
-    /// Metric keys of evaluation.
-    public enum EvalMetric {
-        /// Mean undiscounted return of the deterministic evaluation episodes of θ.
-        public static let ret = "eval_return"
-        public static let length = "eval_length"
-        /// The same for another policy the method names (MCPO: ψ, `eval_return_psi`).
-        public static func ret(of name: String) -> String { "eval_return_\(name)" }
-    }
-
     /// Evaluates θ, and every extra policy of the method, after the current iteration.
     func evaluate() throws -> [String: Double] {
         let n = config.evalEpisodes
@@ -56,9 +47,9 @@ extension Trainer {
                                   actionWidth: env.actionSpace.width)
         }
         let (ret, length) = try evaluationEpisodes(parameters: UnsafePointer(θ.pointer))
-        var out = [EvalMetric.ret: ret, EvalMetric.length: length]
+        var out = [MetricKey.evalReturn: ret, MetricKey.evalLength: length]
         for (name, parameters) in method.evaluationPolicies() {
-            out[EvalMetric.ret(of: name)] = try evaluationEpisodes(parameters: parameters).ret
+            out[MetricKey.evalReturn(of: name)] = try evaluationEpisodes(parameters: parameters).ret
         }
         return out
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExperimentStore
 import Foundation
 import LinearAlgebra
 import Sweep
@@ -46,7 +47,7 @@ struct ProjectBench: ParsableCommand {
             shape.steps = max(1, sampleIterations) * shape.horizon * shape.actors
             let key = SweepSpec.json(shape)
             if index[key] == nil {
-                let label = "\(run.config.method) \(run.param)=\(Format.short(run.value)) \(run.config.env)"
+                let label = "\(run.config.method) \(run.param)=\(formatNumber(run.value)) \(run.config.env)"
                 index[key] = shapes.count
                 shapes.append((label, try measure(shape).rate, 0, 0))
             }
@@ -83,6 +84,3 @@ struct ProjectBench: ParsableCommand {
     }
 }
 
-enum Format {
-    static func short(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
-}

@@ -29,17 +29,12 @@ struct RatioBench: ParsableCommand {
     var json = false
 
     func run() throws {
-        var ppo = TrainingConfig(method: "PPO", env: env, seed: 0, steps: steps, params: ["clip": 0.2])
-        ppo.choices = [:]
+        let ppo = TrainingConfig(method: "PPO", env: env, seed: 0, steps: steps, params: ["clip": 0.2])
         let info = MethodCatalog.method(named: "MCPO")!
         var mcpo: [TrainingConfig] = []
         for n in sizes {
             var c = TrainingConfig(method: "MCPO", env: env, seed: 0, steps: steps, params: ["N": Double(n)])
-            for item in params {
-                let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw ValidationError("--param expects key=value, found '\(item)'") }
-                if let value = Double(parts[1]) { c.params[parts[0]] = value } else { c.choices[parts[0]] = parts[1] }
-            }
+            try apply(params: params, to: &c)
             c.choices = info.resolvedChoices(c.choices)
             mcpo.append(c)
         }

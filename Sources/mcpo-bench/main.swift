@@ -51,16 +51,7 @@ struct TrainBench: ParsableCommand {
             throw ValidationError("unknown method '\(method)'; valid: \(MethodCatalog.names.joined(separator: ", "))")
         }
         var config = TrainingConfig(method: info.name, env: env, seed: seed, steps: steps)
-        for item in params {
-            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-            if parts.count == 2, let value = Double(parts[1]) {
-                config.params[parts[0]] = value
-            } else if parts.count == 2 {
-                config.choices[parts[0]] = parts[1]
-            } else {
-                throw ValidationError("--param expects key=value, found '\(item)'")
-            }
-        }
+        try apply(params: params, to: &config)
         if let memorySize { config.params["N"] = Double(memorySize) }
         config.actors = actors
         config.clippedActionLikelihood = clippedActionLikelihood
@@ -85,6 +76,15 @@ struct TrainBench: ParsableCommand {
             print(String(format: "  vs Stable-Baselines3 PPO on Pendulum (1,548 steps/s on this machine kind): %.1f×", rate / 1548))
             print("  BLAS kernel \(NumericPlatform.blasKernel) on \(NumericPlatform.cpu) (OPENBLAS_CORETYPE forces another)")
         }
+    }
+}
+
+/// `--param key=value` items into a config: a number is a hyperparameter, a word an option.
+func apply(params: [String], to config: inout TrainingConfig) throws {
+    for item in params {
+        let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw ValidationError("--param expects key=value, found '\(item)'") }
+        if let value = Double(parts[1]) { config.params[parts[0]] = value } else { config.choices[parts[0]] = parts[1] }
     }
 }
 

@@ -61,7 +61,7 @@ import Trainer
         #expect(info.distinguishing(["variant": "paper", "ablation": "no_psi"]) == ["variant": "paper", "ablation": "no_psi"])
         // A stored run from before the recommendations ran the first values: they are its label.
         var old: [String: String] = [:]
-        for (key, value) in info.recommended { old[key] = info.choices[key]![0]; _ = value }
+        for key in info.recommended.keys { old[key] = info.choices[key]![0] }
         #expect(info.distinguishing([:]) == old)
         #expect(info.distinguishing(info.recommended.merging(["ablation": "mean_psi"]) { a, _ in a }) == ["ablation": "mean_psi"])
     }

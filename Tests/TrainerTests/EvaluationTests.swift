@@ -5,21 +5,14 @@ import Testing
 
 /// Deterministic evaluation (issue 12): separate instances and a separate seed, so training is
 /// bit-identical with evaluation on or off, and a resumed run evaluates as an uninterrupted one.
-struct EvaluationCase: Sendable, CustomTestStringConvertible {
-    let method: String
-    let env: String
-    let params: [String: Double]
-    var testDescription: String { "\(method) on \(env)" }
-}
-
 private let evalKeys: Set<String> = ["eval_return", "eval_length", "eval_return_psi"]
 
 @Test(arguments: [
-    EvaluationCase(method: "PPO", env: "Pendulum", params: ["clip": 0.2]),
-    EvaluationCase(method: "MCPO", env: "Pendulum", params: ["N": 3]),
-    EvaluationCase(method: "MCPO", env: "MiniGrid-Unlock", params: ["N": 3]),
+    CheckpointCase(method: "PPO", env: "Pendulum", params: ["clip": 0.2]),
+    CheckpointCase(method: "MCPO", env: "Pendulum", params: ["N": 3]),
+    CheckpointCase(method: "MCPO", env: "MiniGrid-Unlock", params: ["N": 3]),
 ])
-func trainingIsBitIdenticalWithEvaluationOnOrOff(_ c: EvaluationCase) throws {
+func trainingIsBitIdenticalWithEvaluationOnOrOff(_ c: CheckpointCase) throws {
     var off = smallConfig(steps: 4 * 128 * 3)
     off.method = c.method
     off.env = c.env
