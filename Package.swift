@@ -34,7 +34,9 @@ let package = Package(
             "ExperimentStore", "Trainer", "Environments", "LinearAlgebra",
             .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "Report", dependencies: ["ExperimentStore", "Trainer"]),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
+        .target(name: "Figures", dependencies: ["CCairo"]),
+        .target(name: "Report", dependencies: ["ExperimentStore", "Trainer", "Figures"]),
         .executableTarget(name: "mcpo-sweep", dependencies: [
             "Sweep", "Trainer", "ExperimentStore", "LinearAlgebra",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -55,5 +57,6 @@ let package = Package(
         .testTarget(name: "ExperimentStoreTests", dependencies: ["ExperimentStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "ExperimentStore", "Trainer", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "ExperimentStore", "Trainer", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
     ]
 )

@@ -5,7 +5,7 @@
 # time under another BLAS kernel, so that no test can pass on one kernel only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --test
 swift build -c release --product mcpo-sweep
 swift build -c release --product mcpo-report
 swift build -c release --product mcpo-bench

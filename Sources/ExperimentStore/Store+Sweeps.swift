@@ -161,6 +161,25 @@ extension Store {
         }
     }
 
+    public func sweepMetrics(sweepID: Int64) throws -> [(run: RunRecord, metrics: [MetricRecord])] {
+        try pool.read { db in
+            let runs = try RunRecord.fetchAll(db, sql: "SELECT * FROM runs WHERE sweep_id = ? ORDER BY id", arguments: [sweepID])
+            var byRun: [Int64: [MetricRecord]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT m.run_id, m.step, m.key, m.value FROM metrics m JOIN runs r ON r.id = m.run_id
+                WHERE r.sweep_id = ? ORDER BY m.run_id, m.key, m.step
+                """, arguments: [sweepID])
+            while let row = try rows.next() {
+                byRun[row[0], default: []].append(MetricRecord(runID: row[0], step: row[1], key: row[2], value: row[3]))
+            }
+            return try runs.compactMap { run in
+                guard let records = byRun[run.id] else { return nil }
+                try Store.verify(db, runID: run.id, records: records)
+                return (run, records)
+            }
+        }
+    }
+
     /// The value of metric `key` at the run's largest step that has it (its step checked against
     /// its checksum); nil when it has none.
     public func lastMetric(runID: Int64, key: String) throws -> MetricRecord? {

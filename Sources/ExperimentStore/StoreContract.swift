@@ -89,6 +89,9 @@ public protocol ResultsReader: AnyObject, Sendable {
     /// A run's metrics ordered by key, then step.
     func metrics(runID: Int64) throws -> [MetricRecord]
     func lastMetric(runID: Int64, key: String) throws -> MetricRecord?
+    /// Every run of a sweep that has metrics (any status), in id order, with its metrics ordered
+    /// by key, then step, each step checked against its checksum, in one snapshot (curves).
+    func sweepMetrics(sweepID: Int64) throws -> [(run: RunRecord, metrics: [MetricRecord])]
     /// The done runs of a sweep with their last value of `key`, in id order, in one snapshot.
     func finalValues(sweepID: Int64, key: String) throws -> [(run: RunRecord, value: Double?)]
     /// The same with each run's largest value of `key` over its steps (the earliest step on ties).

@@ -8,6 +8,9 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
     case emptySweep(name: String, counts: [String: Int])
     case cannotReadReference(path: String, reason: String)
     case badReference(path: String, line: Int, message: String)
+    case badOption(String)
+    /// Nothing to draw: no run of the chosen sweeps recorded the metric (after the filters).
+    case noCurves(metric: String, sweeps: [String], filters: String)
 
     public var description: String {
         switch self {
@@ -27,6 +30,11 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
             return "\(path): cannot read the reference table (\(reason))"
         case let .badReference(path, line, message):
             return "\(path):\(line): \(message)"
+        case let .badOption(message):
+            return message
+        case let .noCurves(metric, sweeps, filters):
+            let names = sweeps.map { "'\(PrintableName.escaped($0))'" }.joined(separator: ", ")
+            return "no run of sweep \(names)\(filters) has recorded metric '\(PrintableName.escaped(metric))' yet"
         }
     }
 }
