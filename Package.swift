@@ -36,7 +36,7 @@ let package = Package(
         ]),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .target(name: "Figures", dependencies: ["CCairo"]),
-        .target(name: "Report", dependencies: ["ExperimentStore", "Trainer", "Figures"]),
+        .target(name: "Report", dependencies: ["ExperimentStore", "Trainer", "Figures", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "mcpo-sweep", dependencies: [
             "Sweep", "Trainer", "ExperimentStore", "LinearAlgebra",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

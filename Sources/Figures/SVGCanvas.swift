@@ -25,22 +25,7 @@ public final class SVGCanvas: Canvas {
     }
 
     /// Escapes text for XML content and attribute values.
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case _ where c.value < 0x20 && c != "\n" && c != "\t": out += "\u{FFFD}"  // not allowed in XML 1.0
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    public static func escape(_ s: String) -> String { Markup.escape(s) }
 
     private func n(_ x: Double) -> String {
         let r = (x * 100).rounded() / 100

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Figures
+import Foundation
+import Report
+
+struct DashboardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Render a dashboard file (dashboards/*.yaml) into DIR/index.html (self-contained) and each figure as SVG and PNG.",
+        discussion: "Example: mcpo-report dashboard dashboards/classic.yaml --sweep pendulum --out out/dash")
+
+    @Argument(help: "The dashboard file (format: dashboards/README.md).")
+    var file: String
+
+    @Option(name: .long, help: "The experiment store (read only; never created).")
+    var db: String = "mcpo.sqlite"
+
+    @Option(name: .long, help: "The sweep every item reads (default: the item's or the dashboard's sweep, else the store's most recent).")
+    var sweep: String?
+
+    @Option(name: .long, help: "The directory to write (created if missing).")
+    var out: String = "dashboard"
+
+    @Flag(name: .long, help: "Write SVG files only (no PNG).")
+    var noPng = false
+
+    func run() throws {
+        do {
+            let dashboard = try Dashboard.load(contentsOf: file)
+            let store = try Table1.openStore(path: db)
+            let rendered = try dashboard.write(store: store, sweep: sweep, to: out, png: !noPng)
+            for line in rendered.empty { FileHandle.standardError.write(Data("mcpo-report: nothing to show for \(line)\n".utf8)) }
+            print("wrote \((out as NSString).appendingPathComponent("index.html")) (\(dashboard.items.count) item(s), \(rendered.figures.count) figure(s))")
+        } catch let error as DashboardError {
+            fail(error.description)
+        } catch let error as ReportError {
+            fail(error.description)
+        } catch let error as FigureError {
+            fail(error.description)
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    func fail(_ line: String) -> Never {
+        FileHandle.standardError.write(Data("mcpo-report: error: \(line)\n".utf8))
+        Foundation.exit(1)
+    }
+}
