@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
@@ -41,8 +44,14 @@ let package = Package(
             "Sweep", "Trainer", "ExperimentStore", "LinearAlgebra",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .target(name: "LivePage", dependencies: [
+            "Report", "ExperimentStore", "Figures",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         .executableTarget(name: "mcpo-report", dependencies: [
-            "Report", "ExperimentStore",
+            "Report", "ExperimentStore", "Figures", "LivePage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mcpo-bench", dependencies: [
@@ -58,5 +67,6 @@ let package = Package(
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "ExperimentStore", "Trainer", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "ExperimentStore", "Trainer", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
+        .testTarget(name: "LivePageTests", dependencies: ["LivePage", "Report", "ExperimentStore", "Figures"]),
     ]
 )

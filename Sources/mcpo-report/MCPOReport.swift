@@ -8,11 +8,11 @@ import Darwin
 #endif
 
 @main
-struct MCPOReport: ParsableCommand {
+struct MCPOReport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcpo-report",
         abstract: "Tables and figures from an mcpo experiment store.",
-        subcommands: [Table1Command.self, CurvesCommand.self, DashboardCommand.self])
+        subcommands: [Table1Command.self, CurvesCommand.self, DashboardCommand.self, ServeCommand.self])
 }
 
 extension Table1Format: ExpressibleByArgument {}
