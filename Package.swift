@@ -55,7 +55,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mcpo-bench", dependencies: [
-            "Trainer", "Environments", "Networks", "ExperimentStore", "LinearAlgebra", "Sweep",
+            "Trainer", "Environments", "Networks", "ExperimentStore", "LinearAlgebra", "Sweep", "Report", "LivePage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fast),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),

@@ -28,12 +28,18 @@ public enum Checksum {
     /// The checksum of one step's metrics: CRC-32C of its rows sorted by key, each as the UTF-8
     /// key, a 0 byte and the value's bits (8 bytes, little-endian).
     public static func metrics(_ values: [(key: String, value: Double)]) -> UInt32 {
-        var bytes = Data()
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
-            bytes.append(contentsOf: Array(key.utf8))
-            bytes.append(0)
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        var c: UInt32 = ~0
+        table.withUnsafeBufferPointer { t in
+            @inline(__always) func add(_ byte: UInt8) { c = t[Int((c ^ UInt32(byte)) & 0xFF)] ^ (c >> 8) }
+            let sorted = values.sorted { $0.key < $1.key }
+            for (key, value) in sorted {
+                var key = key
+                key.withUTF8 { for b in $0 { add(b) } }
+                add(0)
+                var bits = value.bitPattern.littleEndian
+                withUnsafeBytes(of: &bits) { for b in $0 { add(b) } }
+            }
         }
-        return crc32c(bytes)
+        return ~c
     }
 }

@@ -154,8 +154,10 @@ extension Store {
     /// (`corruptMetrics`).
     public func metrics(runID: Int64) throws -> [MetricRecord] {
         try pool.read { db in
-            let records = try MetricRecord.fetchAll(db, sql: "SELECT * FROM metrics WHERE run_id = ? ORDER BY key, step",
-                                                    arguments: [runID])
+            var records: [MetricRecord] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT step, key, value FROM metrics WHERE run_id = ? ORDER BY key, step",
+                                           arguments: [runID])
+            while let row = try rows.next() { records.append(MetricRecord(runID: runID, step: row[0], key: row[1], value: row[2])) }
             try Store.verify(db, runID: runID, records: records)
             return records
         }

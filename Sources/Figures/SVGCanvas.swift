@@ -27,10 +27,13 @@ public final class SVGCanvas: Canvas {
     /// Escapes text for XML content and attribute values.
     public static func escape(_ s: String) -> String { Markup.escape(s) }
 
+    /// A coordinate with at most two decimals ("12", "12.35", "-0.50"), without Foundation's formatter.
     private func n(_ x: Double) -> String {
-        let r = (x * 100).rounded() / 100
-        if r == r.rounded() { return String(Int(r)) }
-        return String(format: "%.2f", r)
+        guard x.isFinite else { return "0" }
+        let hundredths = Int((x * 100).rounded())
+        if hundredths % 100 == 0 { return String(hundredths / 100) }
+        let magnitude = abs(hundredths), cents = magnitude % 100
+        return (hundredths < 0 ? "-" : "") + String(magnitude / 100) + (cents < 10 ? ".0" : ".") + String(cents)
     }
 
     private func roleAttributes(_ role: Role) -> String {

@@ -90,11 +90,12 @@ public struct Pages: Sendable {
         body += "<p class=\"meta\">\(runs.count) runs · <a href=\"/sweep/\(id)/curves\">learning curves</a></p>\n"
         body += "<table class=\"runs\"><thead><tr><th>run</th><th>method</th><th>setting</th><th>env</th><th>seed</th><th>status</th><th>steps</th><th>score</th><th>worker</th></tr></thead><tbody>\n"
         for r in runs {
-            let score = try store.lastMetric(runID: r.id, key: Table1.scoreKey)?.value
+            let last = try store.lastMetric(runID: r.id, key: Table1.scoreKey)
+            let score = last?.value, steps = max(r.stepsDone, last?.step ?? 0)
             let setting = r.param.map { "\($0)=\(Format.value(r.value))" } ?? "–"
             body += "<tr class=\"run \(r.status.rawValue)\" data-run=\"\(r.id)\"><td><a href=\"/run/\(r.id)\">\(r.id)</a></td><td>\(Self.e(r.method))</td><td>\(Self.e(setting))</td>"
             body += "<td>\(Self.e(r.env))</td><td class=\"num\">\(r.seed)</td><td class=\"\(r.status.rawValue)\">\(r.status.rawValue)</td>"
-            body += "<td class=\"num\">\(r.stepsDone) / \(r.steps)</td><td class=\"num\">\(score.map { Format.fixed($0) } ?? "–")</td>"
+            body += "<td class=\"num\">\(steps) / \(r.steps)</td><td class=\"num\">\(score.map { Format.fixed($0) } ?? "–")</td>"
             body += "<td>\(Self.e(r.worker ?? ""))</td></tr>\n"
         }
         body += "</tbody></table>\n"
@@ -127,11 +128,13 @@ public struct Pages: Sendable {
             if byKey.last?.0 == m.key { byKey[byKey.count - 1].1.append(m) } else { byKey.append((m.key, [m])) }
         }
         let score = byKey.first { $0.0 == Table1.scoreKey }?.1.last?.value
+        // A running run records metrics every iteration but steps_done only at checkpoints.
+        let steps = max(r.stepsDone, metrics.map(\.step).max() ?? 0)
         var body = "<h1>Run \(r.id): \(Self.e(r.method)) \(Self.e(r.param.map { "\($0)=\(Format.value(r.value))" } ?? "")) · \(Self.e(r.env)) · seed \(r.seed)</h1>\n"
         body += "<table class=\"summary\"><tbody>"
         body += "<tr><th>sweep</th><td><a href=\"/sweep/\(r.sweepID)\">\(Self.e(sweep?.name ?? "?"))</a></td></tr>"
         body += "<tr><th>status</th><td class=\"status \(r.status.rawValue)\">\(r.status.rawValue)</td></tr>"
-        body += "<tr><th>steps</th><td class=\"steps\" data-steps=\"\(r.stepsDone)\">\(r.stepsDone) / \(r.steps)</td></tr>"
+        body += "<tr><th>steps</th><td class=\"steps\" data-steps=\"\(steps)\">\(steps) / \(r.steps)</td></tr>"
         body += "<tr><th>score</th><td class=\"score\">\(score.map { Format.fixed($0) } ?? "–") (last value of '\(Table1.scoreKey)')</td></tr>"
         body += "<tr><th>attempts</th><td>\(r.attempts)</td></tr>"
         if let w = r.worker { body += "<tr><th>worker</th><td>\(Self.e(w))</td></tr>" }

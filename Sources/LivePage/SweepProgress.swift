@@ -23,7 +23,9 @@ public struct SweepProgress: Sendable {
         let eta = rate.map { Double(counts.stepsRemaining) / $0 }
         var work = Double(counts.done + counts.failed)
         for r in try store.runs(sweepID: sweepID, status: .running) where r.steps > 0 {
-            work += min(1, Double(r.stepsDone) / Double(r.steps))
+            // Metrics are recorded every iteration, steps_done only at checkpoints.
+            let recorded = try store.lastMetric(runID: r.id, key: "episodes")?.step ?? 0
+            work += min(1, Double(max(r.stepsDone, recorded)) / Double(r.steps))
         }
         return SweepProgress(counts: counts, stepsPerSecond: rate, eta: eta, share: counts.total > 0 ? work / Double(counts.total) : 0)
     }

@@ -73,7 +73,9 @@ extension Dashboard {
                 body += "<section id=\"\(e(Self.stem(t.id)))\" class=\"table\"><h2>\(e(t.title))</h2>\n"
                 let reference = try t.reference.map { try ReferenceTable(contentsOf: $0) }
                 do {
-                    let (table, _) = try Table1.load(from: store, sweep: choice, reference: reference, rule: t.score)
+                    if cache[choice.id] == nil { cache[choice.id] = try store.sweepMetrics(sweepID: choice.id) }
+                    let byRun = Dictionary(cache[choice.id]!.map { ($0.run.id, $0.metrics) }) { a, _ in a }
+                    let (table, _) = try Table1.load(from: store, sweep: choice, reference: reference, rule: t.score, metrics: byRun)
                     body += table.renderHTML(referenceName: t.reference.map { ($0 as NSString).lastPathComponent })
                 } catch let error as ReportError {
                     guard case .emptySweep = error else { throw error }

@@ -53,7 +53,8 @@ extension Table1 {
     /// run's largest step for `final`), flagged when its metrics show the collapse signature.
     /// Runs that are not 'done' are ignored; a 'done' run without the rule's metric is returned
     /// in `unscored` (the caller may warn about it).
-    public static func runScores(sweepID: Int64, in store: any ResultsReader, rule: ScoreRule = .final) throws
+    public static func runScores(sweepID: Int64, in store: any ResultsReader, rule: ScoreRule = .final,
+                                 metrics preloaded: [Int64: [MetricRecord]]? = nil) throws
         -> (scores: [RunScore], unscored: [Int64], counts: [String: Int])
     {
         var scores: [RunScore] = []
@@ -68,7 +69,8 @@ extension Table1 {
             scores.append(RunScore(
                 row: Table1.Row(method: run.method, param: run.param, value: run.value, variant: Table1.Row.variant(of: MethodCatalog.method(named: run.method)?.distinguishing(run.choices) ?? run.choices)),
                 env: run.env, seed: Int(run.seed), identity: run.configHash, score: score, runID: run.id,
-                flag: try store.collapseSignature(runID: run.id)?.description))
+                flag: try preloaded?[run.id].map { CollapseSignature.find(in: $0)?.description }
+                    ?? store.collapseSignature(runID: run.id)?.description))
         }
         let c = try store.statusCounts(sweepID: sweepID)
         let counts = ["pending": c.pending, "running": c.running, "done": c.done, "failed": c.failed].filter { $0.value > 0 }
@@ -77,9 +79,10 @@ extension Table1 {
 
     /// Loads the table of one sweep. Throws `emptySweep` when no finished run has a score.
     public static func load(
-        from store: any ResultsReader, sweep: SweepChoice, reference: ReferenceTable? = nil, rule: ScoreRule = .final
+        from store: any ResultsReader, sweep: SweepChoice, reference: ReferenceTable? = nil, rule: ScoreRule = .final,
+        metrics: [Int64: [MetricRecord]]? = nil
     ) throws -> (table: Table1, unscored: [Int64]) {
-        let (scores, unscored, counts) = try runScores(sweepID: sweep.id, in: store, rule: rule)
+        let (scores, unscored, counts) = try runScores(sweepID: sweep.id, in: store, rule: rule, metrics: metrics)
         guard !scores.isEmpty else { throw ReportError.emptySweep(name: sweep.name, counts: counts) }
         return (Table1(sweep: sweep.name, scores: scores, reference: reference, rule: rule), unscored)
     }

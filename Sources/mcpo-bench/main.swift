@@ -9,7 +9,7 @@ struct Bench: ParsableCommand {
         commandName: "mcpo-bench",
         abstract: "Measure throughput on one core: whole training, or an environment alone.",
         discussion: "Examples: mcpo-bench ppo --env Pendulum --json; mcpo-bench env --env MiniGrid-Unlock --policy random",
-        subcommands: [TrainBench.self, EnvBench.self, CheckpointBench.self, RatioBench.self, ProjectBench.self, KernelCommand.self],
+        subcommands: [TrainBench.self, EnvBench.self, CheckpointBench.self, RatioBench.self, ProjectBench.self, KernelCommand.self, ReportBench.self],
         defaultSubcommand: TrainBench.self)
 }
 

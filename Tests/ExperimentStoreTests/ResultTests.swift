@@ -94,6 +94,21 @@ import Testing
         #expect(Checksum.text(Data("123456789".utf8)) == "crc32c:e3069283")
     }
 
+    /// The step checksum as the schema defines it (004_checksums.sql): CRC-32C over the rows sorted
+    /// by key, each the UTF-8 key, a 0 byte and the value's 8 little-endian bytes, built as bytes here.
+    @Test func stepChecksumIsTheCRCOfTheDefinedBytes() {
+        let rows: [(key: String, value: Double)] = [("score", -150.25), ("beta", 1), ("α_mean", 0.5), ("kl", .leastNonzeroMagnitude)]
+        var bytes = Data()
+        for (key, value) in rows.sorted(by: { $0.key < $1.key }) {
+            bytes.append(contentsOf: Array(key.utf8))
+            bytes.append(0)
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        #expect(Checksum.metrics(rows) == Checksum.crc32c(bytes))
+        #expect(Checksum.metrics(rows.reversed()) == Checksum.crc32c(bytes))
+        #expect(Checksum.metrics([]) == 0)
+    }
+
     @Test func aFlippedBitInAStoredMetricIsRefusedByEveryReader() throws {
         let t = try TemporaryStore()
         try t.sweep("a", runs: 1)

@@ -65,6 +65,11 @@ import Testing
         #expect(t.render(.csv).hasSuffix(",\(collapsed)\n"))
         #expect(t.render(.json).contains("\"flagged\": [{\"run\": \(collapsed), \"seed\": 1, \"why\": "))
         #expect(t.render(.latex).contains("$^\\dagger$"))
+        // A dashboard reads the flags from the sweep's metrics it already holds: the same marks.
+        let preloaded = Dictionary(uniqueKeysWithValues: try f.store.sweepMetrics(sweepID: sweep).map { ($0.run.id, $0.metrics) })
+        let choice = try Table1.chooseSweep(named: "collapse", in: f.store)
+        let (fromCache, _) = try Table1.load(from: f.store, sweep: choice, rule: .final, metrics: preloaded)
+        #expect(fromCache == t)
         // A return that sank while the means stayed as far out of bounds as at the start is not it.
         let sank = try f.run(sweep: sweep, method: "PPO", param: "clip", value: 0.2, env: "Pendulum", seed: 2,
                              scores: [(1, -1300), (2, -300), (3, -1100)])

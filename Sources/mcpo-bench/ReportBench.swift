@@ -1,0 +1,109 @@
+import ArgumentParser
+import ExperimentStore
+import Foundation
+import LivePage
+import Report
+import Sweep
+
+/// The report's speed on a realistic store: a synthetic one holding every run of a sweep file
+/// (classic.yaml: 270 runs) with ~122 iterations × ~15 metric keys each, then the classic
+/// dashboard rendered (with its PNG files) and the live page's run page built, timed.
+struct ReportBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Dashboard rendering and run-page time on a synthetic store shaped like a finished sweep.")
+
+    @Option(help: "The sweep file whose runs the store holds.")
+    var sweep: String = "sweeps/classic.yaml"
+
+    @Option(help: "The dashboard to render.")
+    var dashboard: String = "dashboards/classic.yaml"
+
+    @Option(help: "Iterations recorded per run.")
+    var iterations: Int = 122
+
+    @Option(help: "Run pages to build for the latency percentiles.")
+    var requests: Int = 200
+
+    @Option(help: "Keep the synthetic store at this path (for `mcpo-report serve` and wrk).")
+    var keep: String?
+
+    /// Metric keys every run records, with those of MCPO; 15 for most methods.
+    static let common = ["score", "episodes", "episode_return_mean", "episode_length_mean", "policy_loss", "value_loss",
+                         "entropy", "approx_kl", "kl_old_new", "mean_out_of_bounds", "log_std", "beta", "clip_fraction",
+                         "eval_return", "eval_length"]
+    static let mcpo = ["alpha_mean", "beta_max_fraction", "memory_size", "memory_writes", "attention_entropy", "attention_argmax_slot"]
+
+    func run() throws {
+        let spec = try SweepParser.parse(contentsOf: sweep)
+        let planned = spec.expand()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcpo-report-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { if keep == nil { try? FileManager.default.removeItem(at: directory) } }
+        let path = keep ?? directory.appendingPathComponent("bench.sqlite").path
+        if keep != nil { try? FileManager.default.removeItem(atPath: path) }
+        let fill = Date()
+        let store = try Store(path: path)
+        let inserted = try store.insertSweep(NewSweep(name: spec.name, specJSON: spec.canonicalJSON, specHash: spec.specHash),
+                                             runs: planned.map(\.newRun), now: Store.unixNow())
+        _ = inserted
+        let worker = WorkerID(host: "bench", pid: 1)
+        var rows = 0
+        var generator = SplitMix64(seed: 1)
+        for run in try store.runs(sweepID: nil, status: .pending) {
+            _ = try store.claimRun(id: run.id, worker: worker, leaseSeconds: 3600, now: Store.unixNow())
+            let keys = Self.common + (run.method == "MCPO" ? Self.mcpo : [])
+            let per = max(1, Int(run.steps) / iterations)
+            var metrics: [MetricRow] = []
+            for i in 1...iterations {
+                var values: [String: Double] = [:]
+                for (k, key) in keys.enumerated() {
+                    let progress = Double(i) / Double(iterations)
+                    values[key] = key == "score" ? -1200 + 1050 * (1 - exp(-4 * progress)) + 20 * generator.unit()
+                        : Double(k) + generator.unit()
+                }
+                metrics.append(MetricRow(step: i * per, values: values))
+                rows += values.count
+            }
+            try store.finishRun(runID: run.id, worker: worker, step: iterations * per, metrics: metrics, wallSeconds: 60,
+                                now: Store.unixNow())
+        }
+        let fillSeconds = Date().timeIntervalSince(fill)
+        let reader = try Store.openReadOnly(path: path)
+        let d = try Dashboard.load(contentsOf: dashboard)
+        var renders: [Double] = []
+        for _ in 0..<3 {
+            let out = directory.appendingPathComponent("dash-\(UUID().uuidString)").path
+            let t = Date()
+            _ = try d.write(store: reader, sweep: nil, to: out)
+            renders.append(Date().timeIntervalSince(t))
+        }
+        let pages = Pages(store: reader, dashboards: nil, refresh: 0)
+        let ids = try reader.runs(sweepID: nil, status: .done).map(\.id)
+        var latencies: [Double] = []
+        for r in 0..<requests {
+            let t = Date()
+            _ = try pages.run(id: ids[r % ids.count])
+            latencies.append(Date().timeIntervalSince(t))
+        }
+        latencies.sort()
+        func ms(_ s: Double) -> String { String(format: "%.1f ms", s * 1000) }
+        print("store: \(ids.count) runs, \(rows) metric values (\(iterations) iterations), filled in \(String(format: "%.1f", fillSeconds)) s\(keep.map { " at \($0)" } ?? "")")
+        print("dashboard \(dashboard): \(renders.map { String(format: "%.2f s", $0) }.joined(separator: ", ")) (HTML + SVG + PNG files; median \(String(format: "%.2f s", renders.sorted()[1])))")
+        print("run page (built in process, \(requests) runs): median \(ms(latencies[latencies.count / 2])), p95 \(ms(latencies[Int(Double(latencies.count) * 0.95)])), max \(ms(latencies.last!))")
+    }
+}
+
+/// A small seeded generator for synthetic values.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
