@@ -1,4 +1,5 @@
 import ArgumentParser
+import Environments
 import ExperimentStore
 import Foundation
 import LivePage
@@ -49,7 +50,7 @@ struct ReportBench: ParsableCommand {
         _ = inserted
         let worker = WorkerID(host: "bench", pid: 1)
         var rows = 0
-        var generator = SplitMix64(seed: 1)
+        var generator = SeededGenerator(seed: 1)
         for run in try store.runs(sweepID: nil, status: .pending) {
             _ = try store.claimRun(id: run.id, worker: worker, leaseSeconds: 3600, now: Store.unixNow())
             let keys = Self.common + (run.method == "MCPO" ? Self.mcpo : [])
@@ -59,8 +60,8 @@ struct ReportBench: ParsableCommand {
                 var values: [String: Double] = [:]
                 for (k, key) in keys.enumerated() {
                     let progress = Double(i) / Double(iterations)
-                    values[key] = key == "score" ? -1200 + 1050 * (1 - exp(-4 * progress)) + 20 * generator.unit()
-                        : Double(k) + generator.unit()
+                    values[key] = key == "score" ? -1200 + 1050 * (1 - exp(-4 * progress)) + 20 * generator.nextUnit()
+                        : Double(k) + generator.nextUnit()
                 }
                 metrics.append(MetricRow(step: i * per, values: values))
                 rows += values.count
@@ -92,18 +93,4 @@ struct ReportBench: ParsableCommand {
         print("dashboard \(dashboard): \(renders.map { String(format: "%.2f s", $0) }.joined(separator: ", ")) (HTML + SVG + PNG files; median \(String(format: "%.2f s", renders.sorted()[1])))")
         print("run page (built in process, \(requests) runs): median \(ms(latencies[latencies.count / 2])), p95 \(ms(latencies[Int(Double(latencies.count) * 0.95)])), max \(ms(latencies.last!))")
     }
-}
-
-/// A small seeded generator for synthetic values.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

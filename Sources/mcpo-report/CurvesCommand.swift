@@ -47,7 +47,7 @@ struct CurvesCommand: ParsableCommand {
     var out: String = "curves.svg"
 
     func run() throws {
-        do {
+        Output.reporting {
             guard smooth >= 1 else { throw ReportError.badOption("--smooth: expected a whole number ≥ 1, found \(smooth)") }
             guard columns >= 0 else { throw ReportError.badOption("--columns: expected a whole number ≥ 0, found \(columns)") }
             _ = try LineFigure.Format(path: out)
@@ -62,22 +62,9 @@ struct CurvesCommand: ParsableCommand {
             options.columns = columns
             let store = try Table1.openStore(path: db)
             let (figure, notices) = try Curves.figure(store: store, sweeps: sweep, options: options)
-            for n in notices { warn(n) }
+            for n in notices { Output.warn(n) }
             try figure.write(to: out)
             print("wrote \(out) (\(figure.panels.count) panel(s), \(figure.panels.map(\.series.count).reduce(0, +)) line(s))")
-        } catch let error as ReportError {
-            fail(error.description)
-        } catch let error as FigureError {
-            fail(error.description)
-        } catch {
-            fail("\(error)")
         }
-    }
-
-    func warn(_ line: String) { FileHandle.standardError.write(Data("mcpo-report: \(line)\n".utf8)) }
-
-    func fail(_ line: String) -> Never {
-        FileHandle.standardError.write(Data("mcpo-report: error: \(line)\n".utf8))
-        Foundation.exit(1)
     }
 }

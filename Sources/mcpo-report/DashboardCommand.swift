@@ -25,25 +25,12 @@ struct DashboardCommand: ParsableCommand {
     var noPng = false
 
     func run() throws {
-        do {
+        Output.reporting {
             let dashboard = try Dashboard.load(contentsOf: file)
             let store = try Table1.openStore(path: db)
             let rendered = try dashboard.write(store: store, sweep: sweep, to: out, png: !noPng)
-            for line in rendered.empty { FileHandle.standardError.write(Data("mcpo-report: nothing to show for \(line)\n".utf8)) }
+            for line in rendered.empty { Output.warn("nothing to show for \(line)") }
             print("wrote \((out as NSString).appendingPathComponent("index.html")) (\(dashboard.items.count) item(s), \(rendered.figures.count) figure(s))")
-        } catch let error as DashboardError {
-            fail(error.description)
-        } catch let error as ReportError {
-            fail(error.description)
-        } catch let error as FigureError {
-            fail(error.description)
-        } catch {
-            fail("\(error)")
         }
-    }
-
-    func fail(_ line: String) -> Never {
-        FileHandle.standardError.write(Data("mcpo-report: error: \(line)\n".utf8))
-        Foundation.exit(1)
     }
 }

@@ -49,8 +49,5 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    func fail(_ line: String) -> Never {
-        FileHandle.standardError.write(Data("mcpo-report: error: \(line)\n".utf8))
-        Foundation.exit(1)
-    }
+    func fail(_ line: String) -> Never { Output.fail(line) }
 }
