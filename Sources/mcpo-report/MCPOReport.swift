@@ -12,7 +12,7 @@ struct MCPOReport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcpo-report",
         abstract: "Tables and figures from an mcpo experiment store.",
-        subcommands: [Table1Command.self, CurvesCommand.self, DashboardCommand.self, ServeCommand.self])
+        subcommands: [Table1Command.self, CurvesCommand.self, DashboardCommand.self, ServeCommand.self, ExportCommand.self])
 }
 
 extension Table1Format: ExpressibleByArgument {}
