@@ -16,7 +16,7 @@ struct ListCommand: ParsableCommand {
     @Option(help: "Only runs of this status: pending, running, done or failed.")
     var status: String?
 
-    @Flag(help: "One JSON object per line: {\"id\", \"sweep\", \"status\", \"label\", \"steps_done\", \"steps\", \"attempts\", \"checkpoint_step\", \"error\", \"flag\"}.")
+    @Flag(help: "One JSON object per line: {\"id\", \"sweep\", \"status\", \"method\", \"env\", \"seed\", \"param\", \"value\", \"label\", \"steps_done\", \"steps\", \"attempts\", \"checkpoint_step\", \"score\", \"error\", \"flag\"}.")
     var json = false
 
     struct Line {
@@ -26,6 +26,8 @@ struct ListCommand: ParsableCommand {
         var cancelled: Bool
         /// A done run whose metrics show the collapse signature (CollapseSignature).
         var flag: String?
+        /// The last recorded `score` (JSON only).
+        var score: Double?
     }
 
     func validate() throws {
@@ -45,14 +47,19 @@ struct ListCommand: ParsableCommand {
             return try runs.map { run in
                 Line(run: run, sweep: byID[run.sweepID]?.name ?? "?", checkpointStep: steps[run.id],
                      cancelled: byID[run.sweepID]?.cancelledAt != nil,
-                     flag: run.status == .done ? try store.collapseSignature(runID: run.id)?.description : nil)
+                     flag: run.status == .done ? try store.collapseSignature(runID: run.id)?.description : nil,
+                     score: json ? try store.lastMetric(runID: run.id, key: Store.scoreKey)?.value : nil)
             }
         }
         if json {
             for line in lines {
                 var object: [String: Any] = ["id": line.run.id, "sweep": line.sweep, "status": line.run.status.rawValue,
                                              "label": line.run.label, "steps_done": line.run.stepsDone, "steps": line.run.steps,
-                                             "attempts": line.run.attempts]
+                                             "attempts": line.run.attempts, "method": line.run.method, "env": line.run.env,
+                                             "seed": line.run.seed]
+                object["param"] = line.run.param ?? NSNull()
+                object["value"] = line.run.value ?? NSNull()
+                object["score"] = line.score ?? NSNull()
                 object["checkpoint_step"] = line.checkpointStep ?? NSNull()
                 object["error"] = line.run.error ?? NSNull()
                 object["flag"] = line.flag ?? NSNull()

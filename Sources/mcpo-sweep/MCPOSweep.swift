@@ -11,7 +11,7 @@ struct MCPOSweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcpo-sweep",
         abstract: "Run RL hyperparameter sweeps stored in an SQLite experiment store.",
-        subcommands: [RunCommand.self, DaemonCommand.self, SubmitCommand.self, StatusCommand.self, ListCommand.self,
+        subcommands: [RunCommand.self, DaemonCommand.self, SubmitCommand.self, StatusCommand.self, ListCommand.self, ShowCommand.self,
                       LogsCommand.self, RetryCommand.self, CancelCommand.self, WorkerCommand.self])
 
     static func main() {

@@ -28,7 +28,7 @@ import Testing
         let report = URL(fileURLWithPath: sweepTool).deletingLastPathComponent().appendingPathComponent("mcpo-report").path
         let commands: [(String, [String], String)] = [
             (sweepTool, ["status", "--db", db], "resume"), (sweepTool, ["list", "--db", db], "PPO clip=0.2 Pendulum seed 0"),
-            (sweepTool, ["logs", "1", "--db", db], "done"), (report, ["table1", "--db", db, "--format", "csv"], "PPO"),
+            (sweepTool, ["logs", "1", "--db", db], "done"), (sweepTool, ["show", "1", "--db", db], "config (every setting"), (report, ["table1", "--db", db, "--format", "csv"], "PPO"),
         ]
         for (tool, arguments, expected) in commands {
             let result = try Self.runUnprivileged(tool, arguments, in: scratch.url)
