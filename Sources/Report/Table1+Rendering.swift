@@ -1,7 +1,26 @@
+import Foundation
 import ExperimentStore
 /// The output formats of `mcpo-report table1`.
 public enum Table1Format: String, CaseIterable, Sendable {
     case term, md, latex, csv, json
+}
+
+/// How `--format latex` writes its table.
+public struct LatexOptions: Sendable, Equatable {
+    /// Decimals of means and stds (0…6).
+    public var precision = 2
+    public var caption: String?
+    /// A `\label` key (letters, digits and `:-_.` only).
+    public var label: String?
+    /// "(n=k)" after each cell.
+    public var showN = true
+
+    public init(precision: Int = 2, caption: String? = nil, label: String? = nil, showN: Bool = true) {
+        self.precision = precision
+        self.caption = caption
+        self.label = label
+        self.showN = showN
+    }
 }
 
 extension Table1 {
@@ -23,7 +42,37 @@ extension Table1 {
 
     /// The footnote: how a score and a cell are computed, and what the marks mean.
     public var footnote: String {
-        "Score = \(scoreRule). Cell = \(Self.stdRule). Marks: \(Self.markRule)." + flagNote
+        "Score = \(scoreRule). Cell = \(Self.stdRule). Marks: \(Self.markRule)." + budgetNote + flagNote
+    }
+
+    /// " Budget: 1M env steps per run." (per environment when they differ); empty when unknown.
+    var budgetNote: String {
+        let perEnv = envs.map { env in (env, Set(cells.filter { $0.env == env }.flatMap(\.budgets)).sorted()) }.filter { !$0.1.isEmpty }
+        guard !perEnv.isEmpty else { return "" }
+        func text(_ b: [Int]) -> String { b.map(Self.steps).joined(separator: "/") }
+        let all = Set(perEnv.flatMap(\.1)).sorted()
+        if all.count == 1 && perEnv.count == envs.count { return " Budget: \(text(all)) env steps per run." }
+        return " Budget: " + perEnv.map { "\($0.0) \(text($0.1))" }.joined(separator: ", ") + " env steps per run."
+    }
+
+    /// 1000000 → "1M", 200000 → "200k", 57344 → "57344".
+    static func steps(_ n: Int) -> String {
+        if n >= 1_000_000, n % 100_000 == 0 { return n % 1_000_000 == 0 ? "\(n / 1_000_000)M" : "\(Double(n) / 1e6)M" }
+        if n >= 10_000, n % 1_000 == 0 { return "\(n / 1000)k" }
+        return String(n)
+    }
+
+    /// One line per environment whose published figures were run at another budget than these
+    /// runs: the report puts them side by side, and says so on standard error.
+    public var referenceBudgetWarnings: [String] {
+        var out: [String] = []
+        for env in envs {
+            let mine = Set(cells.filter { $0.env == env }.flatMap(\.budgets))
+            let theirs = Set(cells.filter { $0.env == env }.compactMap { $0.reference?.steps })
+            guard !mine.isEmpty, !theirs.isEmpty, mine != theirs else { continue }
+            out.append("the reference figures for \(env) are at \(theirs.sorted().map(Self.steps).joined(separator: "/")) env steps, these runs at \(mine.sorted().map(Self.steps).joined(separator: "/")): not the same budget")
+        }
+        return out
     }
 
     /// Every flagged run, one sentence each, after the footnote (empty when none is).
@@ -152,6 +201,18 @@ extension Table1 {
 
     // MARK: LaTeX
 
+    /// Characters of our notes and names as pdflatex reads them without extra packages.
+    static let latexSymbols: [Character: String] = [
+        "±": "$\\pm$", "–": "--", "—": "---", "−": "$-$", "<": "$<$", ">": "$>$", "·": "$\\cdot$", "×": "$\\times$",
+        "→": "$\\to$", "←": "$\\leftarrow$", "≥": "$\\geq$", "≤": "$\\leq$", "≠": "$\\neq$", "≈": "$\\approx$",
+        "‖": "$\\|$", "…": "\\ldots{}", "½": "$\\frac12$", "²": "$^2$", "†": "$^\\dagger$", "’": "'", "‘": "`",
+        "“": "``", "”": "''", "α": "$\\alpha$", "β": "$\\beta$", "γ": "$\\gamma$", "δ": "$\\delta$", "ε": "$\\epsilon$",
+        "η": "$\\eta$", "θ": "$\\theta$", "λ": "$\\lambda$", "μ": "$\\mu$", "π": "$\\pi$", "σ": "$\\sigma$",
+        "φ": "$\\phi$", "ψ": "$\\psi$", "Σ": "$\\Sigma$", "ä": "\\\"a", "ö": "\\\"o", "ü": "\\\"u", "é": "\\'e", "è": "\\`e",
+    ]
+
+    /// Text for LaTeX: its special characters escaped, known symbols as LaTeX, any other
+    /// non-ASCII character as "?" (so that a name never stops pdflatex).
     static func latexEscape(_ s: String) -> String {
         var out = ""
         for ch in s {
@@ -160,44 +221,49 @@ extension Table1 {
             case "&", "%", "$", "#", "_", "{", "}": out += "\\\(ch)"
             case "~": out += "\\textasciitilde{}"
             case "^": out += "\\textasciicircum{}"
-            case "±": out += "$\\pm$"
-            case "–": out += "--"
-            case "−": out += "$-$"
-            case "<": out += "$<$"
-            case ">": out += "$>$"
-            case "·": out += "$\\cdot$"
-            default: out.append(ch)
+            default:
+                if let symbol = latexSymbols[ch] { out += symbol } else if ch.isASCII { out.append(ch) } else { out += "?" }
             }
         }
         return out
     }
 
-    static func latexNumber(_ x: Double) -> String {
-        let s = Format.fixed(x)
-        return s.hasPrefix("-") ? "$-$" + s.dropFirst() : s
-    }
+    func renderLatex(referenceName: String?) -> String { renderLatex(referenceName: referenceName, options: LatexOptions()) }
 
-    func renderLatex(referenceName: String?) -> String {
+    /// A booktabs table for a paper: `\toprule/\midrule/\bottomrule`, no vertical rules; inside a
+    /// `table` float with `\caption`/`\label` when either is given; numbers at `precision`
+    /// decimals; "(n=k)" unless `showN` is off; no file paths (a reference is named by its file name).
+    public func renderLatex(referenceName: String?, options: LatexOptions) -> String {
         let withReference = hasReference
         var spec = "lll"
         var header = ["method", "param", "value"]
         for env in envs {
-            spec += "|l"
+            spec += "l"
             header.append(Self.latexEscape(env))
             if withReference {
                 spec += "l"
                 header.append("paper")
             }
         }
-        var out = "% Table 1, sweep '\(PrintableName.escaped(sweep))', score: \(rule.rawValue) (generated by mcpo-report)\n"
-        out += "\\begin{tabular}{\(spec)}\n\\hline\n"
-        out += header.joined(separator: " & ") + " \\\\\n\\hline\n"
+        func number(_ x: Double) -> String {
+            let s = Format.fixed(x, decimals: options.precision)
+            return s.hasPrefix("-") ? "$-$" + s.dropFirst() : s
+        }
+        let float = options.caption != nil || options.label != nil
+        var out = "% Table 1, sweep '\(Self.latexEscape(PrintableName.escaped(sweep)))', score: \(rule.rawValue) (generated by mcpo-report)\n"
+        if float {
+            out += "\\begin{table}[t]\n\\centering\n"
+            if let caption = options.caption { out += "\\caption{\(Self.latexEscape(caption))}\n" }
+            if let label = options.label { out += "\\label{\(label)}\n" }
+        }
+        out += "\\begin{tabular}{\(spec)}\n\\toprule\n"
+        out += header.joined(separator: " & ") + " \\\\\n\\midrule\n"
         for row in rows {
             var fields = [Self.latexEscape(row.label), Self.latexEscape(row.param ?? "–"), Format.value(row.value)]
             for env in envs {
                 let cell = cell(row, env)
                 if let cell {
-                    var text = "\(Self.latexNumber(cell.mean)) $\\pm$ \(Self.latexNumber(cell.std)) (n=\(cell.n))"
+                    var text = "\(number(cell.mean)) $\\pm$ \(number(cell.std))" + (options.showN ? " (n=\(cell.n))" : "")
                         + (cell.flagged.isEmpty ? "" : "$^\\dagger$")
                     if cell.bold { text = "\\textbf{\(text)}" }
                     if cell.underline { text = "\\underline{\(text)}" }
@@ -207,7 +273,7 @@ extension Table1 {
                 }
                 if withReference {
                     if let ref = cell?.reference {
-                        fields.append("\(Self.latexNumber(ref.mean)) $\\pm$ \(Self.latexNumber(ref.std))")
+                        fields.append("\(number(ref.mean)) $\\pm$ \(number(ref.std))")
                     } else {
                         fields.append("--")
                     }
@@ -215,10 +281,12 @@ extension Table1 {
             }
             out += fields.joined(separator: " & ") + " \\\\\n"
         }
-        out += "\\hline\n\\end{tabular}\n\n"
+        out += "\\bottomrule\n\\end{tabular}\n"
         var note = footnote
-        if withReference { note = referenceNote(referenceName) + " " + note }
-        out += "{\\footnotesize \(Self.latexEscape(note))}\n"
+        let name = referenceName.map { ($0 as NSString).lastPathComponent }
+        if withReference { note = referenceNote(name) + " " + note }
+        out += (float ? "\\par\\smallskip\n" : "\n") + "{\\footnotesize \(Self.latexEscape(note))}\n"
+        if float { out += "\\end{table}\n" }
         return out
     }
 

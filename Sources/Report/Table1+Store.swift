@@ -68,7 +68,7 @@ extension Table1 {
             }
             scores.append(RunScore(
                 row: Table1.Row(method: run.method, param: run.param, value: run.value, variant: Table1.Row.variant(of: MethodCatalog.method(named: run.method)?.distinguishing(run.choices) ?? run.choices)),
-                env: run.env, seed: Int(run.seed), identity: run.configHash, score: score, runID: run.id,
+                env: run.env, seed: Int(run.seed), identity: run.configHash, score: score, runID: run.id, steps: Int(run.steps),
                 flag: try preloaded?[run.id].map { CollapseSignature.find(in: $0)?.description }
                     ?? store.collapseSignature(runID: run.id)?.description))
         }

@@ -40,6 +40,8 @@ public struct Table1: Equatable, Sendable {
         public var reference: ReferenceTable.Entry?
         /// Runs of the cell whose metrics show a failure signature (marked †, named in a footnote).
         public var flagged: [Flag] = []
+        /// The distinct step budgets of the cell's runs (ascending; empty when unknown).
+        public var budgets: [Int] = []
 
         public var mean: Double { summary.mean }
         public var std: Double { summary.std }
@@ -72,9 +74,12 @@ public struct Table1: Equatable, Sendable {
         public var runID: Int64
         /// Why the run is marked, if it is.
         public var flag: String?
+        /// The run's step budget (`steps` of its config; 0 when unknown).
+        public var steps: Int = 0
 
         public init(row: Row, env: String, seed: Int, identity: String = "", score: Double, runID: Int64 = 0,
-                    flag: String? = nil) {
+                    steps: Int = 0, flag: String? = nil) {
+            self.steps = steps
             self.row = row
             self.env = env
             self.seed = seed
@@ -127,7 +132,8 @@ public struct Table1: Equatable, Sendable {
                     row: row, env: env, scores: xs, summary: Statistics.Summary(xs)!,
                     mark: Statistics.Mark(bold: false, underline: false, d: 0),
                     reference: reference?.entry(for: row, env: env),
-                    flagged: ordered.compactMap { s in s.flag.map { Flag(runID: s.runID, seed: s.seed, why: $0) } }))
+                    flagged: ordered.compactMap { s in s.flag.map { Flag(runID: s.runID, seed: s.seed, why: $0) } },
+                    budgets: Set(ordered.map(\.steps).filter { $0 > 0 }).sorted()))
             }
         }
         for env in envs {

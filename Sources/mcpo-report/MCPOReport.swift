@@ -38,12 +38,32 @@ struct Table1Command: ParsableCommand {
     @Option(name: .long, help: "A CSV of published figures (method,param,value,env,steps,mean,std,n) to show beside each cell.")
     var reference: String?
 
+    @Option(name: .long, help: "LaTeX: decimals of means and stds (0–6).")
+    var precision: Int = 2
+
+    @Option(name: .long, help: "LaTeX: a caption (the table then goes into a table float).")
+    var caption: String?
+
+    @Option(name: .long, help: "LaTeX: a \\label key (letters, digits and : - _ . only).")
+    var label: String?
+
+    @Flag(name: .customLong("no-n"), help: "LaTeX: leave out \"(n=k)\" after each cell.")
+    var noN = false
+
     func run() throws {
         do {
+            guard (0...6).contains(precision) else { fail("--precision: expected a whole number from 0 to 6, found \(precision)") }
+            if let label, label.isEmpty || !label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ":-_.".contains($0)) }) {
+                fail("--label: expected letters, digits and : - _ . only, found '\(label)'")
+            }
             let table = try makeTable()
+            for line in table.referenceBudgetWarnings { warn(line) }
             let ansi = format == .term && isatty(STDOUT_FILENO) == 1
                 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            FileHandle.standardOutput.write(Data(table.render(format, ansi: ansi, referenceName: reference).utf8))
+            let text = format == .latex
+                ? table.renderLatex(referenceName: reference, options: LatexOptions(precision: precision, caption: caption, label: label, showN: !noN))
+                : table.render(format, ansi: ansi, referenceName: reference)
+            FileHandle.standardOutput.write(Data(text.utf8))
         } catch let error as ReportError {
             fail(error.description)
         } catch {

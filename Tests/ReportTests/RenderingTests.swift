@@ -56,7 +56,7 @@ import Testing
             | PPO | clip | 0.2 | -160.00 ± 10.00 (n=3) | **250.00 ± 0.00 (n=1)** |
             | MCPO | N | 5 | **-150.00 ± 10.00 (n=3)** | **250.00 ± 14.14 (n=2)** |
 
-            Score = \(ScoreRule.final.text). Cell = \(Table1.stdRule). Marks: \(Table1.markRule).
+            Score = \(ScoreRule.final.text). Cell = \(Table1.stdRule). Marks: \(Table1.markRule). Budget: 1M env steps per run.
 
             """
         #expect(md == expected)
@@ -64,7 +64,9 @@ import Testing
 
     @Test func latex() throws {
         let tex = try standardTable().render(.latex)
-        #expect(tex.contains("\\begin{tabular}{lll|l|l}"))
+        #expect(tex.contains("\\begin{tabular}{lllll}\n\\toprule\n"))
+        #expect(tex.contains("\\midrule\n") && tex.contains("\\bottomrule\n\\end{tabular}"))
+        #expect(!tex.contains("\\hline") && !tex.contains("\\begin{table}"))
         #expect(tex.contains("method & param & value & Pendulum & LunarLander \\\\"))
         #expect(tex.contains("PPO & clip & 0.1 & \\underline{$-$153.00 $\\pm$ 7.07 (n=2)} & -- \\\\"))
         #expect(tex.contains("MCPO & N & 5 & \\textbf{$-$150.00 $\\pm$ 10.00 (n=3)} & \\textbf{250.00 $\\pm$ 14.14 (n=2)} \\\\"))
