@@ -6,13 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
-swift build -c release --product mcpo-sweep
-swift build -c release --product mcpo-report
-swift build -c release --product mcpo-bench
+# One release build of the tools and the tests together (testable, as `swift test -c release`
+# would build them); both passes below reuse it.
+swift build -c release --build-tests -Xswiftc -enable-testing
 
 first=$(scripts/blas-kernel.sh)
 echo "test suite under BLAS kernel $(.build/release/mcpo-bench kernel --verbose)"
-OPENBLAS_CORETYPE=$first MCPO_EXPECTED_BLAS_KERNEL=$first swift test -c release
+OPENBLAS_CORETYPE=$first MCPO_EXPECTED_BLAS_KERNEL=$first swift test -c release --skip-build
 
 if second=$(scripts/blas-kernel.sh --other "$first"); then
   echo "numerics and learning tests again under BLAS kernel $second (the first pass ran $first)"
