@@ -39,7 +39,7 @@ let package = Package(
         ]),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .target(name: "Figures", dependencies: ["CCairo"]),
-        .target(name: "Report", dependencies: ["ExperimentStore", "Trainer", "Figures", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Report", dependencies: ["ExperimentStore", "Trainer", "Environments", "Figures", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "mcpo-sweep", dependencies: [
             "Sweep", "Trainer", "ExperimentStore", "LinearAlgebra",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -24,9 +24,6 @@ public final class SVGCanvas: Canvas {
             + body + "</svg>\n"
     }
 
-    /// Escapes text for XML content and attribute values.
-    public static func escape(_ s: String) -> String { Markup.escape(s) }
-
     /// A coordinate with at most two decimals ("12", "12.35", "-0.50"), without Foundation's formatter.
     private func n(_ x: Double) -> String {
         guard x.isFinite else { return "0" }
@@ -37,8 +34,8 @@ public final class SVGCanvas: Canvas {
     }
 
     private func roleAttributes(_ role: Role) -> String {
-        var s = " class=\"\(SVGCanvas.escape(role.kind))\""
-        for (k, v) in role.attributes { s += " data-\(k)=\"\(SVGCanvas.escape(v))\"" }
+        var s = " class=\"\(Markup.escape(role.kind))\""
+        for (k, v) in role.attributes { s += " data-\(k)=\"\(Markup.escape(v))\"" }
         return s
     }
 
@@ -77,7 +74,7 @@ public final class SVGCanvas: Canvas {
         if anchor != .start { attributes += " text-anchor=\"\(anchor.rawValue)\"" }
         if bold { attributes += " font-weight=\"bold\"" }
         if rotated { attributes += " transform=\"rotate(-90 \(n(p.x)) \(n(p.y)))\"" }
-        body += "<text\(roleAttributes(role))\(attributes)>\(SVGCanvas.escape(string))</text>\n"
+        body += "<text\(roleAttributes(role))\(attributes)>\(Markup.escape(string))</text>\n"
     }
 
     public func beginClip(x: Double, y: Double, width w: Double, height h: Double) {

@@ -39,17 +39,20 @@ public struct Pages: Sendable {
         }
     }
 
+    /// Links to the sweeps and to every dashboard, atop each page.
+    func navigation() -> String {
+        "<nav><a href=\"/\">sweeps</a>" + dashboardFiles().map { "<a href=\"/dashboard/\(Self.e($0.stem))\">\(Self.e($0.stem))</a>" }.joined()
+            + "</nav>\n"
+    }
+
     func page(title: String, body: String, live: Bool) -> String {
         let reload = live && refresh > 0 ? "<meta http-equiv=\"refresh\" content=\"\(refresh)\">" : ""
-        var nav = "<nav><a href=\"/\">sweeps</a>"
-        for d in dashboardFiles() { nav += "<a href=\"/dashboard/\(Self.e(d.stem))\">\(Self.e(d.stem))</a>" }
-        nav += "</nav>\n"
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">\(reload)<title>\(Self.e(title)) · mcpo</title>
             <style>\(Self.style)</style></head>
             <body>
-            \(nav)\(body)</body></html>
+            \(navigation())\(body)</body></html>
 
             """
     }
@@ -175,10 +178,7 @@ public struct Pages: Sendable {
     public func dashboard(stem: String, sweep: String?) throws -> String? {
         guard let file = dashboardFiles().first(where: { $0.stem == stem }) else { return nil }
         let d = try Dashboard.load(contentsOf: file.path)
-        var nav = "<nav><a href=\"/\">sweeps</a>"
-        for f in dashboardFiles() { nav += "<a href=\"/dashboard/\(Self.e(f.stem))\">\(Self.e(f.stem))</a>" }
-        nav += "</nav>\n"
-        var html = try d.render(store: store, sweep: sweep, links: false, navigation: nav).html
+        var html = try d.render(store: store, sweep: sweep, links: false, navigation: navigation()).html
         if refresh > 0, try isLive() {
             html = html.replacingOccurrences(of: "<meta charset=\"utf-8\">", with: "<meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"\(refresh)\">")
         }

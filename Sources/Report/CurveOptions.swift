@@ -6,7 +6,7 @@ public struct CurveOptions: Sendable, Equatable {
     /// its hyperparameter values, the paper's Figs 6–11), or per row and environment (one line).
     public enum PanelBy: String, CaseIterable, Sendable { case env, method, value }
 
-    public var metric = "score"
+    public var metric = Table1.scoreKey
     public var x: XAxis = .steps
     public var band: Band = .std
     /// Trailing moving average over this many recorded points of each run, before averaging (1: none).

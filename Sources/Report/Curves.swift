@@ -1,3 +1,4 @@
+import Environments
 import ExperimentStore
 import Figures
 import Foundation
@@ -135,7 +136,7 @@ public enum Curves {
     /// `resamples` means of n values drawn with replacement), seeded; a single value is its own interval.
     public static func bootstrapInterval(_ values: [Double], resamples: Int, seed: UInt64) -> (Double, Double) {
         guard values.count > 1, resamples > 0 else { return (values.first ?? .nan, values.first ?? .nan) }
-        var generator = SplitMix(seed: 0x6d63706f_63757276 ^ seed)
+        var generator = SeededGenerator(seed: 0x6d63706f_63757276, stream: seed)
         var means: [Double] = []
         means.reserveCapacity(resamples)
         let n = values.count
@@ -153,17 +154,5 @@ public enum Curves {
         let h = q * Double(sorted.count - 1)
         let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
         return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
     }
 }

@@ -34,6 +34,13 @@ extension Dashboard {
                        navigation: String = "") throws -> Rendered {
         let e = Markup.escape
         var cache: [Int64: [(run: RunRecord, metrics: [MetricRecord])]] = [:]
+        /// A sweep's metrics, read once for all the items that show it.
+        func metrics(_ sweepID: Int64) throws -> [(run: RunRecord, metrics: [MetricRecord])] {
+            if let cached = cache[sweepID] { return cached }
+            let read = try store.sweepMetrics(sweepID: sweepID)
+            cache[sweepID] = read
+            return read
+        }
         var figures: [(String, LineFigure)] = [], empty: [String] = []
         var body = ""
         var used: [String] = []
@@ -49,8 +56,7 @@ extension Dashboard {
             switch item {
             case .figure(let f):
                 body += "<section id=\"\(e(Self.stem(f.id)))\" class=\"figure\"><h2>\(e(f.title))</h2>\n"
-                if cache[choice.id] == nil { cache[choice.id] = try store.sweepMetrics(sweepID: choice.id) }
-                let curves = Curves.runCurves(cache[choice.id]!, options: f.options)
+                let curves = Curves.runCurves(try metrics(choice.id), options: f.options)
                 if curves.isEmpty {
                     var why = "No run of sweep '\(choice.name)' has recorded '\(f.options.metric)'"
                     if !f.options.envs.isEmpty { why += " in \(f.options.envs.joined(separator: ", "))" }
@@ -73,8 +79,7 @@ extension Dashboard {
                 body += "<section id=\"\(e(Self.stem(t.id)))\" class=\"table\"><h2>\(e(t.title))</h2>\n"
                 let reference = try t.reference.map { try ReferenceTable(contentsOf: $0) }
                 do {
-                    if cache[choice.id] == nil { cache[choice.id] = try store.sweepMetrics(sweepID: choice.id) }
-                    let byRun = Dictionary(cache[choice.id]!.map { ($0.run.id, $0.metrics) }) { a, _ in a }
+                    let byRun = Dictionary(try metrics(choice.id).map { ($0.run.id, $0.metrics) }) { a, _ in a }
                     let (table, _) = try Table1.load(from: store, sweep: choice, reference: reference, rule: t.score, metrics: byRun)
                     body += table.renderHTML(referenceName: t.reference.map { ($0 as NSString).lastPathComponent })
                 } catch let error as ReportError {

@@ -60,7 +60,7 @@ public enum Export {
             switch self {
             case .number(let x): return Export.number(x)
             case .bool(let b): return b ? "true" : "false"
-            case .text(let s): return Export.csvField(s)
+            case .text(let s): return Table1.csvField(s)
             }
         }
 
@@ -73,18 +73,9 @@ public enum Export {
         }
     }
 
-    /// Shortest round-trip form; integers without ".0" (so spreadsheets read 2048, not 2048.0).
-    static func number(_ x: Double) -> String {
-        guard x.isFinite else { return "" }
-        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-        return "\(x)"
-    }
-
-    /// RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled.
-    static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    /// Shortest round-trip form; integers without ".0" (so spreadsheets read 2048, not 2048.0);
+    /// empty when not finite.
+    static func number(_ x: Double) -> String { x.isFinite ? formatNumber(x) : "" }
 
     public struct Result: Sendable {
         public var text: String
@@ -108,13 +99,13 @@ public enum Export {
         let configNames = columnSet.sorted(), keys = keySet.sorted()
         var out = "", rows = 0
         let header = labelColumns + configNames + (wide ? ["step"] + keys : ["step", "key", "value"])
-        if format == .csv { out += header.map(csvField).joined(separator: ",") + "\n" }
+        if format == .csv { out += header.map(Table1.csvField).joined(separator: ",") + "\n" }
         for (name, data) in sweeps {
             for (run, metrics) in data {
                 let config = configs[run.id] ?? [:]
                 let labels: [String], jsonLabels: String
                 if format == .csv {
-                    labels = [csvField(name), String(run.id), csvField(run.method), csvField(run.env), String(run.seed), run.status.rawValue]
+                    labels = [Table1.csvField(name), String(run.id), Table1.csvField(run.method), Table1.csvField(run.env), String(run.seed), run.status.rawValue]
                         + configNames.map { config[$0]?.csv ?? "" }
                     jsonLabels = ""
                 } else {
@@ -142,7 +133,7 @@ public enum Export {
                     // Rows by step, then key: the order a run recorded them.
                     for m in metrics.sorted(by: { ($0.step, $0.key) < ($1.step, $1.key) }) {
                         if format == .csv {
-                            out += prefix + "," + String(m.step) + "," + csvField(m.key) + "," + number(m.value) + "\n"
+                            out += prefix + "," + String(m.step) + "," + Table1.csvField(m.key) + "," + number(m.value) + "\n"
                         } else {
                             out += "{" + jsonLabels + ", \"step\": \(m.step), \"key\": \(Report.Format.json(m.key)), \"value\": \(Report.Format.json(m.value))}\n"
                         }

@@ -85,12 +85,7 @@ struct Table1Command: ParsableCommand {
         return table
     }
 
-    func warn(_ line: String) {
-        FileHandle.standardError.write(Data("mcpo-report: \(line)\n".utf8))
-    }
+    func warn(_ line: String) { Output.warn(line) }
 
-    func fail(_ line: String) -> Never {
-        FileHandle.standardError.write(Data("mcpo-report: error: \(line)\n".utf8))
-        Foundation.exit(1)
-    }
+    func fail(_ line: String) -> Never { Output.fail(line) }
 }

@@ -98,7 +98,7 @@ struct ShowCommand: ParsableCommand {
 
     static func text(_ v: TrainingConfig.SettingText) -> String {
         switch v {
-        case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+        case .number(let x): return formatNumber(x)
         case .flag(let b): return b ? "true" : "false"
         case .text(let s): return PrintableName.escaped(s)
         case .none: return "off"
