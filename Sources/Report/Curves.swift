@@ -39,7 +39,7 @@ public enum Curves {
             if !options.envs.isEmpty && !options.envs.contains(run.env) { continue }
             if !options.methods.isEmpty && !options.methods.contains(run.method) { continue }
             var x: [Double] = [], y: [Double] = []
-            let perIteration = stepsPerIteration(run)
+            let perIteration = options.x == .iterations ? stepsPerIteration(run) : 1
             for m in metrics where m.key == options.metric && m.value.isFinite {
                 x.append(options.x == .steps ? Double(m.step) : (Double(m.step) / Double(perIteration)).rounded())
                 y.append(m.value)

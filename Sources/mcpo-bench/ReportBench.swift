@@ -45,9 +45,8 @@ struct ReportBench: ParsableCommand {
         if keep != nil { try? FileManager.default.removeItem(atPath: path) }
         let fill = Date()
         let store = try Store(path: path)
-        let inserted = try store.insertSweep(NewSweep(name: spec.name, specJSON: spec.canonicalJSON, specHash: spec.specHash),
+        _ = try store.insertSweep(NewSweep(name: spec.name, specJSON: spec.canonicalJSON, specHash: spec.specHash),
                                              runs: planned.map(\.newRun), now: Store.unixNow())
-        _ = inserted
         let worker = WorkerID(host: "bench", pid: 1)
         var rows = 0
         var generator = SeededGenerator(seed: 1)
