@@ -21,6 +21,22 @@ extension LineFigure {
         return placed
     }
 
+    /// The note broken at spaces into lines that fit the figure's width.
+    func noteLines(width: Double, measure: TextMeasure) -> [String] {
+        var lines: [String] = [], line = ""
+        for word in note.split(separator: " ") {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if !line.isEmpty && measure.width(candidate, size: Self.noteSize) > width - 2 * Self.marginSide - 8 {
+                lines.append(line)
+                line = String(word)
+            } else {
+                line = candidate
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
     /// The figure's size for its panels and legends.
     public func size() -> (width: Double, height: Double) {
         let measure = TextMeasure()
@@ -44,7 +60,7 @@ extension LineFigure {
 
     private func height(width: Double, measure: TextMeasure) -> Double {
         Self.marginTop + Double(rowCount) * (panelHeight + panelLegendHeight(measure)) + sharedLegendHeight(width: width, measure)
-            + (note.isEmpty ? 0 : 16) + 6
+            + Double(noteLines(width: width, measure: measure).count) * 12 + 10
     }
 
     /// Paints the figure onto `canvas` (sized by `size()`).
@@ -66,9 +82,9 @@ extension LineFigure {
             drawLegend(first.series, x: Self.marginSide + 20, y: bottom + 4, width: width, on: canvas, measure: measure)
             bottom += sharedLegendHeight(width: canvas.width, measure)
         }
-        if !note.isEmpty {
-            canvas.text(note, at: Point(Self.marginSide + 4, bottom + 12), size: Self.noteSize, anchor: .start, color: .muted,
-                        bold: false, rotated: false, role: Role("note"))
+        for (i, line) in noteLines(width: canvas.width, measure: measure).enumerated() {
+            canvas.text(line, at: Point(Self.marginSide + 4, bottom + 12 + Double(i) * 12), size: Self.noteSize, anchor: .start,
+                        color: .muted, bold: false, rotated: false, role: Role("note"))
         }
     }
 

@@ -92,6 +92,18 @@ import FoundationXML
         #expect(c.elements.filter { $0.0 == "polygon" }.count == 2)   // the band in two pieces
     }
 
+    @Test func aLongNoteIsWrappedToTheFiguresWidth() throws {
+        var f = Self.figure(panels: 1, lines: 1)
+        f.note = "Mean over seeds; band: bootstrap 95 % CI of the mean (1000 resamples, seeded); 3 of 18 lines interpolated linearly onto a 200-point grid."
+        let c = try Self.parse(f.svg())
+        let notes = c.elements.filter { $0.1["class"] == "note" }
+        #expect(notes.count >= 2)
+        let lines = f.noteLines(width: f.size().width, measure: TextMeasure())
+        #expect(lines.joined(separator: " ") == f.note)
+        #expect(lines.allSatisfy { TextMeasure().width($0, size: LineFigure.noteSize) <= f.size().width - 2 * LineFigure.marginSide })
+        #expect(f.size().height > Self.figure(panels: 1, lines: 1).size().height)
+    }
+
     static func temporaryPath(_ ext: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("mcpo-figure-\(UUID().uuidString).\(ext)").path
     }
