@@ -242,21 +242,34 @@ private struct Reader {
         }
     }
 
-    /// A mapping of `ConfigField` settings (defaults or an environment's overrides).
-    func settings(_ node: Node, key: String, what: String) throws -> [String: SettingValue] {
+    /// A mapping of `ConfigField` settings (defaults, or an environment's or a method's
+    /// overrides): each a value or a non-empty list of distinct values (a grid axis).
+    func settings(_ node: Node, key: String, what: String) throws -> [String: SettingValues] {
         if isNull(node) { return [:] }
-        var out: [String: SettingValue] = [:]
+        var out: [String: SettingValues] = [:]
         for (k, keyNode, value) in try pairs(node, key: key, "a mapping of \(what)") {
-            let path = "\(key).\(k)"
             guard let field = ConfigField.named(k) else {
-                throw unknownKey(keyNode, key: k, path: path, valid: ConfigField.keys, what: "one of the settings")
+                throw unknownKey(keyNode, key: k, path: "\(key).\(k)", valid: ConfigField.keys, what: "one of the settings")
             }
-            if case .sequence = value {
-                throw self.expected(value, key: path, "a single value", found: "a list (grid axes go under methods)")
-            }
-            out[k] = try setting(value, field: field, key: path)
+            out[k] = try settingValues(value, field: field, key: "\(key).\(k)")
         }
         return out
+    }
+
+    /// One setting's value or its non-empty list of distinct values.
+    func settingValues(_ node: Node, field: ConfigField, key: String) throws -> SettingValues {
+        guard case .sequence(let list) = node else { return SettingValues(try setting(node, field: field, key: key)) }
+        guard !list.isEmpty else {
+            throw expected(node, key: key, "a value or a non-empty list of values (a grid axis)", found: "an empty list")
+        }
+        var values: [SettingValue] = []
+        for item in list {
+            if case .sequence = item { throw expected(item, key: key, "a single value in the list", found: "a list") }
+            let value = try setting(item, field: field, key: key)
+            guard !values.contains(value) else { throw expected(item, key: key, "distinct values", found: "\(describe(item)) twice") }
+            values.append(value)
+        }
+        return SettingValues(values)
     }
 
     // MARK: sections
@@ -268,7 +281,7 @@ private struct Reader {
         let rootPairs = try pairs(root, key: "(top level)", "a mapping")
         var name: String?
         var seeds: [UInt64]?
-        var defaults: [String: SettingValue] = [:]
+        var defaults: [String: SettingValues] = [:]
         var envs: [(entry: SweepSpec.EnvEntry, keyNode: Node)]?
         var methodEntries: [SweepSpec.MethodEntry]?
         for (key, keyNode, value) in rootPairs {
@@ -288,9 +301,18 @@ private struct Reader {
         }
         guard let envs else { throw expected(root, key: "envs", "a mapping of environments", found: "nothing") }
         guard let methodEntries else { throw expected(root, key: "methods", "a mapping of methods", found: "nothing") }
-        for (entry, keyNode) in envs where entry.settings["steps"] == nil && defaults["steps"] == nil {
-            throw expected(keyNode, key: "envs.\(entry.name).steps",
-                           "a positive integer step budget (here or under defaults)", found: "nothing")
+        for (entry, keyNode) in envs {
+            for method in methodEntries {
+                if let key = method.settings.keys.sorted().first(where: { entry.settings[$0] != nil }) {
+                    throw expected(keyNode, key: "envs.\(entry.name).\(key)",
+                                   "each setting either under a method or under an environment",
+                                   found: "it under methods.\(method.name) too; set it in one place")
+                }
+                if entry.settings["steps"] == nil && defaults["steps"] == nil && method.settings["steps"] == nil {
+                    throw expected(keyNode, key: "envs.\(entry.name).steps",
+                                   "a positive integer step budget (here, under defaults or under the method)", found: "nothing")
+                }
+            }
         }
         let spec = SweepSpec(name: name, seeds: seeds, defaults: defaults, envs: envs.map(\.entry), methods: methodEntries)
         try checkSize(spec, root: root, envNodes: Dictionary(uniqueKeysWithValues: envs.map { ($0.entry.name, $0.keyNode) }))
@@ -304,15 +326,25 @@ private struct Reader {
         // Saturating: a product past Int.max only has to be "too many".
         func times(_ a: Int, _ b: Int) -> Int { let (p, o) = a.multipliedReportingOverflow(by: b); return o ? .max : p }
         func plus(_ a: Int, _ b: Int) -> Int { let (p, o) = a.addingReportingOverflow(b); return o ? .max : p }
-        let combinations = spec.methods.reduce(0) { sum, method in plus(sum, method.params.values.reduce(1) { times($0, $1.count) }) }
-        let runs = times(times(combinations, spec.envs.count), spec.seeds.count)
+        let combinations = spec.methods.reduce(0) { sum, method in
+            let params = method.params.values.reduce(1) { times($0, $1.count) }
+            return spec.envs.reduce(sum) { sum, env in
+                plus(sum, times(params, spec.settings(method: method, env: env).values.reduce(1) { times($0, $1.values.count) }))
+            }
+        }
+        let runs = times(combinations, spec.seeds.count)
         guard runs <= SweepLimits.runs else {
-            throw error(at: root, "the sweep expands to \(spec.seeds.count) seeds × \(spec.envs.count) environments × "
-                + "\(combinations == .max ? "more than \(Int.max)" : "\(combinations)") method settings"
+            throw error(at: root, "the sweep expands to \(spec.seeds.count) seeds × "
+                + "\(combinations == .max ? "more than \(Int.max)" : "\(combinations)") combinations of method, environment and settings"
                 + "\(runs == .max ? "" : " = \(runs)") runs; expected at most \(SweepLimits.runs) (split it into several sweeps)")
         }
         var checked = Set<TrainingConfig>()
+        var hashes = Set<String>()
         for run in spec.expand() {
+            guard hashes.insert(run.configHash).inserted else {
+                throw error(at: envNodes[run.config.env], "key 'envs.\(run.config.env)': expected every grid point to be a "
+                    + "different run, found two with the same config (\(run.config.method), seed \(run.config.seed))")
+            }
             var config = run.config
             config.seed = 0  // the seed changes no size
             guard checked.insert(config).inserted else { continue }
@@ -386,7 +418,8 @@ private struct Reader {
                 throw expected(keyNode, key: "methods.\(key)", "each method once", found: "\(info.name) again (as '\(earlier)' before)")
             }
             seen[info.name] = key
-            return SweepSpec.MethodEntry(name: info.name, params: try methodParams(value, info: info, key: "methods.\(key)"))
+            let (params, settings) = try methodParams(value, info: info, key: "methods.\(key)")
+            return SweepSpec.MethodEntry(name: info.name, params: params, settings: settings)
         }
     }
 
@@ -394,13 +427,19 @@ private struct Reader {
     /// grid axis). Every number and option is checked by building the method from it
     /// (`MethodCatalog.validate`, the method's initialiser, as the trainer builds it); the
     /// catalog entry only supplies the keys and the wording of the expectation.
-    func methodParams(_ node: Node, info: MethodInfo, key: String) throws -> [String: [AxisValue]] {
-        if isNull(node) { return [:] }
+    /// Training settings (`ConfigField` keys) may be given here too, for this method's runs only.
+    func methodParams(_ node: Node, info: MethodInfo, key: String) throws -> ([String: [AxisValue]], [String: SettingValues]) {
+        if isNull(node) { return ([:], [:]) }
         let valid = info.defaults.keys.sorted { ($0 == info.signature ? "" : $0) < ($1 == info.signature ? "" : $1) }
             + info.choices.keys.sorted()
         var params: [String: [AxisValue]] = [:]
+        var settings: [String: SettingValues] = [:]
         for (k, keyNode, value) in try pairs(node, key: key, "a mapping of \(info.name)'s hyperparameters") {
             let path = "\(key).\(k)"
+            if let field = ConfigField.named(k) {
+                settings[k] = try settingValues(value, field: field, key: path)
+                continue
+            }
             let item: (Node) throws -> AxisValue
             let expectation: String
             if info.defaults[k] != nil {
@@ -434,7 +473,10 @@ private struct Reader {
                     return .choice(scalar.string)
                 }
             } else {
-                throw unknownKey(keyNode, key: k, path: path, valid: valid, what: "a hyperparameter of \(info.name)")
+                var message = "key '\(path)': expected a hyperparameter of \(info.name) (\(valid.joined(separator: ", "))) "
+                    + "or a training setting (sweeps/README.md), found '\(k)'"
+                if let guess = SweepParser.suggestion(for: k, among: valid + ConfigField.keys) { message += "; did you mean '\(guess)'?" }
+                throw error(at: keyNode, message)
             }
             if case .sequence(let list) = value {
                 guard !list.isEmpty else { throw expected(value, key: path, expectation, found: "an empty list") }
@@ -451,6 +493,6 @@ private struct Reader {
                 params[k] = [try item(value)]
             }
         }
-        return params
+        return (params, settings)
     }
 }

@@ -22,7 +22,10 @@ public struct PlannedRun: Equatable, Sendable {
 extension SweepSpec {
     /// The grid, in a stable order: methods (file order) × hyperparameter combinations (the
     /// signature outermost, then the other listed keys in alphabetical order, each in its
-    /// listed order) × environments (file order) × seeds (listed order).
+    /// listed order) × environments (file order) × setting combinations (the settings that are
+    /// lists, from defaults, the method or the environment, in alphabetical order of their keys,
+    /// each in its listed order) × seeds (listed order). A sweep without setting lists expands
+    /// exactly as before settings could be grid axes.
     public func expand(methods catalog: [MethodInfo] = MethodCatalog.all) -> [PlannedRun] {
         var runs: [PlannedRun] = []
         for method in methods {
@@ -43,19 +46,27 @@ extension SweepSpec {
                 // recommended options are written out (method.md §5 [choice]s).
                 let choices = info.resolvedChoices(given)
                 for env in envs {
-                    for seed in seeds {
-                        var config = TrainingConfig(method: info.name, env: env.name, seed: seed, steps: 1, params: params)
-                        config.choices = choices
-                        for (key, value) in defaults { ConfigField.named(key)?.apply(&config, value) }
-                        for (key, value) in env.settings { ConfigField.named(key)?.apply(&config, value) }
-                        let json = SweepSpec.json(config)
-                        runs.append(PlannedRun(config: config, configJSON: json, configHash: StableHash.hex(of: json),
-                                               param: info.signature, value: params[info.signature] ?? .nan))
+                    let settings = self.settings(method: method, env: env)
+                    for assignment in SweepSpec.product(settings.keys.sorted().map { (key: $0, values: settings[$0]!.values) }) {
+                        for seed in seeds {
+                            var config = TrainingConfig(method: info.name, env: env.name, seed: seed, steps: 1, params: params)
+                            config.choices = choices
+                            for (key, value) in assignment { ConfigField.named(key)?.apply(&config, value) }
+                            let json = SweepSpec.json(config)
+                            runs.append(PlannedRun(config: config, configJSON: json, configHash: StableHash.hex(of: json),
+                                                   param: info.signature, value: params[info.signature] ?? .nan))
+                        }
                     }
                 }
             }
         }
         return runs
+    }
+
+    /// The settings of `method`'s runs on `env`: the defaults, replaced key by key by the
+    /// method's, then by the environment's (the parser refuses a key set by both).
+    func settings(method: MethodEntry, env: EnvEntry) -> [String: SettingValues] {
+        defaults.merging(method.settings) { _, new in new }.merging(env.settings) { _, new in new }
     }
 
     /// A run config's JSON as stored: JSONEncoder with sorted keys.
@@ -66,7 +77,7 @@ extension SweepSpec {
     }
 
     /// Cartesian product, first axis outermost.
-    static func product(_ axes: [(key: String, values: [AxisValue])]) -> [[(String, AxisValue)]] {
+    static func product<Value>(_ axes: [(key: String, values: [Value])]) -> [[(String, Value)]] {
         axes.reduce([[]]) { partial, axis in
             partial.flatMap { prefix in axis.values.map { prefix + [(axis.key, $0)] } }
         }

@@ -2,17 +2,17 @@ import Foundation
 import Trainer
 
 /// A sweep file after parsing and validation, normalised: method names canonical, seeds as a
-/// list, every grid axis as a list. Environments and methods keep the file's order (the order
+/// list, every grid axis as a list (a setting's values as `SettingValues`). Environments and methods keep the file's order (the order
 /// runs are queued in); the stored spec (`canonicalJSON`) does not depend on that order.
 public struct SweepSpec: Equatable, Sendable {
     public var name: String
     public var seeds: [UInt64]
-    /// TrainingConfig settings shared by every run (`ConfigField` keys).
-    public var defaults: [String: SettingValue]
+    /// TrainingConfig settings shared by every run (`ConfigField` keys); several values are a grid axis.
+    public var defaults: [String: SettingValues]
     public var envs: [EnvEntry]
     public var methods: [MethodEntry]
 
-    public init(name: String, seeds: [UInt64], defaults: [String: SettingValue], envs: [EnvEntry], methods: [MethodEntry]) {
+    public init(name: String, seeds: [UInt64], defaults: [String: SettingValues], envs: [EnvEntry], methods: [MethodEntry]) {
         self.name = name
         self.seeds = seeds
         self.defaults = defaults
@@ -23,8 +23,8 @@ public struct SweepSpec: Equatable, Sendable {
     public struct EnvEntry: Equatable, Sendable {
         public var name: String
         /// Overrides of the defaults for this environment (`ConfigField` keys, `steps` among them).
-        public var settings: [String: SettingValue]
-        public init(name: String, settings: [String: SettingValue]) {
+        public var settings: [String: SettingValues]
+        public init(name: String, settings: [String: SettingValues]) {
             self.name = name
             self.settings = settings
         }
@@ -36,9 +36,31 @@ public struct SweepSpec: Equatable, Sendable {
         /// Values per hyperparameter (a fixed setting is a one-element list); keys absent here
         /// take the catalog's default.
         public var params: [String: [AxisValue]]
-        public init(name: String, params: [String: [AxisValue]]) {
+        /// Overrides of the defaults for this method's runs (`ConfigField` keys). A key set here
+        /// may not also be set by an environment (the parser refuses it).
+        public var settings: [String: SettingValues]
+        public init(name: String, params: [String: [AxisValue]], settings: [String: SettingValues] = [:]) {
             self.name = name
             self.params = params
+            self.settings = settings
+        }
+
+        /// Its stored form: the hyperparameters by name and, only when there are any, the
+        /// settings under the key `settings` (no hyperparameter has that name), so a method block
+        /// without settings is stored exactly as before settings could be given there.
+        struct Canonical: Encodable {
+            let entry: MethodEntry
+            struct Key: CodingKey {
+                var stringValue: String
+                var intValue: Int? { nil }
+                init(stringValue: String) { self.stringValue = stringValue }
+                init?(intValue: Int) { nil }
+            }
+            func encode(to encoder: Encoder) throws {
+                var c = encoder.container(keyedBy: Key.self)
+                for (key, values) in entry.params { try c.encode(values, forKey: Key(stringValue: key)) }
+                if !entry.settings.isEmpty { try c.encode(entry.settings, forKey: Key(stringValue: "settings")) }
+            }
         }
     }
 
@@ -47,14 +69,14 @@ public struct SweepSpec: Equatable, Sendable {
         struct Canonical: Encodable {
             var name: String
             var seeds: [UInt64]
-            var defaults: [String: SettingValue]
-            var envs: [String: [String: SettingValue]]
-            var methods: [String: [String: [AxisValue]]]
+            var defaults: [String: SettingValues]
+            var envs: [String: [String: SettingValues]]
+            var methods: [String: MethodEntry.Canonical]
         }
         let canonical = Canonical(
             name: name, seeds: seeds, defaults: defaults,
             envs: Dictionary(uniqueKeysWithValues: envs.map { ($0.name, $0.settings) }),
-            methods: Dictionary(uniqueKeysWithValues: methods.map { ($0.name, $0.params) }))
+            methods: Dictionary(uniqueKeysWithValues: methods.map { ($0.name, MethodEntry.Canonical(entry: $0)) }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try! encoder.encode(canonical), as: UTF8.self)
@@ -87,6 +109,29 @@ public enum AxisValue: Codable, Hashable, Sendable, CustomStringConvertible {
         case let .number(x): return "\(x)"
         case let .choice(s): return s
         }
+    }
+}
+
+/// A setting's values in a sweep: one (a fixed setting) or several distinct ones (a grid axis).
+/// One value is stored as that value, several as a list, so a file written before settings could
+/// be grid axes keeps its stored spec byte for byte.
+public struct SettingValues: Codable, Equatable, Sendable {
+    public var values: [SettingValue]
+    public init(_ values: [SettingValue]) { self.values = values }
+    public init(_ value: SettingValue) { self.values = [value] }
+
+    public func encode(to encoder: Encoder) throws {
+        if values.count == 1 {
+            try values[0].encode(to: encoder)
+        } else {
+            var c = encoder.singleValueContainer()
+            try c.encode(values)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let list = try? c.decode([SettingValue].self) { values = list } else { values = [try c.decode(SettingValue.self)] }
     }
 }
 
