@@ -18,7 +18,7 @@ extension Table1 {
             for env in envs {
                 let cell = cell(row, env)
                 if let cell {
-                    var text = e(Self.cellText(cell))
+                    var text = e(cellText(cell))
                     if cell.bold { text = "<b>\(text)</b>" }
                     if cell.underline { text = "<u>\(text)</u>" }
                     out += "<td class=\"num\" data-env=\"\(e(env))\" data-mean=\"\(cell.mean)\" data-n=\"\(cell.n)\">\(text)</td>"

@@ -37,12 +37,18 @@ extension Table1 {
         }
     }
 
+    /// "sweep", or "sweeps" for a table of several.
+    var sweepWord: String { sweep.contains(", ") ? "sweeps" : "sweep" }
+
+    /// The first column's heading: "method", or "row" when the rows are not by method.
+    var rowHeader: String { rows.contains { $0.method.isEmpty } ? "row" : "method" }
+
     /// True when any cell has a published figure beside it.
     public var hasReference: Bool { cells.contains { $0.reference != nil } }
 
     /// The footnote: how a score and a cell are computed, and what the marks mean.
     public var footnote: String {
-        "Score = \(scoreRule). Cell = \(Self.stdRule). Marks: \(Self.markRule)." + budgetNote + flagNote
+        "Score = \(scoreRule). Cell = \(statistic.cellRule). Marks: \(statistic.markRule)." + budgetNote + flagNote
     }
 
     /// " Budget: 1M env steps per run." (per environment when they differ); empty when unknown.
@@ -93,9 +99,21 @@ extension Table1 {
 
     // MARK: cell text
 
-    /// "mean ± std (n=k)" with two decimals.
-    public static func cellText(_ cell: Cell) -> String {
-        "\(Format.fixed(cell.mean)) ± \(Format.fixed(cell.std)) (n=\(cell.n))" + flagMark(cell)
+    /// "mean ± std (n=k)" with two decimals (or the table's statistic: "iqm (n=k)",
+    /// "median [low, high] (n=k)").
+    public func cellText(_ cell: Cell) -> String {
+        cellBody(cell, number: { Format.fixed($0) }, plusMinus: "±") + " (n=\(cell.n))" + Self.flagMark(cell)
+    }
+
+    /// The point statistic and its spread, numbers written by `number`.
+    func cellBody(_ cell: Cell, number: (Double) -> String, plusMinus: String) -> String {
+        switch statistic.ci {
+        case .std: return "\(number(cell.point)) \(plusMinus) \(number(cell.std))"
+        case .none: return number(cell.point)
+        case .boot95:
+            guard let i = cell.interval else { return number(cell.point) }
+            return "\(number(cell.point)) [\(number(i.low)), \(number(i.high))]"
+        }
     }
 
     static func referenceText(_ entry: ReferenceTable.Entry?) -> String {
@@ -107,7 +125,7 @@ extension Table1 {
 
     func renderTerm(ansi: Bool, referenceName: String?) -> String {
         let withReference = hasReference
-        var header = ["method", "param", "value"]
+        var header = [rowHeader, "param", "value"]
         for env in envs {
             header.append(env)
             if withReference { header.append("paper") }
@@ -118,7 +136,7 @@ extension Table1 {
             var line: [(String, String)] = [row.label, row.param ?? "–", Format.value(row.value)].map { ($0, $0) }
             for env in envs {
                 if let cell = cell(row, env) {
-                    var text = Self.cellText(cell)
+                    var text = cellText(cell)
                     var styled = text
                     if ansi {
                         if cell.bold { styled = "\u{1B}[1m\(text)\u{1B}[0m" }
@@ -140,7 +158,7 @@ extension Table1 {
         }
         var widths = [Int](repeating: 0, count: header.count)
         for line in lines { for (i, c) in line.enumerated() { widths[i] = max(widths[i], c.0.count) } }
-        var out = "Table 1 · sweep '\(PrintableName.escaped(sweep))' · score: \(rule.rawValue)\n"
+        var out = "\(title) · \(sweepWord) '\(PrintableName.escaped(sweep))' · score: \(rule.rawValue)\n"
         for line in lines {
             var text = ""
             for (i, c) in line.enumerated() {
@@ -150,7 +168,10 @@ extension Table1 {
             while text.hasSuffix(" ") { text.removeLast() }
             out += text + "\n"
         }
-        if !ansi { out += "* best mean of its column; ~ Cohen's d < 0.5 against the best.\n" }
+        if !ansi {
+            out += statistic.isDefault ? "* best mean of its column; ~ Cohen's d < 0.5 against the best.\n"
+                : "* best of its column; ~ \(statistic.ci == .boot95 ? "interval overlaps the best's" : "Cohen's d < 0.5 against the best").\n"
+        }
         if withReference { out += referenceNote(referenceName) + "\n" }
         out += footnote + "\n"
         return out
@@ -164,7 +185,7 @@ extension Table1 {
 
     func renderMarkdown(referenceName: String?) -> String {
         let withReference = hasReference
-        var header = ["method", "param", "value"]
+        var header = [rowHeader, "param", "value"]
         var align = [":--", ":--", "--:"]
         for env in envs {
             header.append(Self.markdownEscape(env))
@@ -174,7 +195,7 @@ extension Table1 {
                 align.append(":--")
             }
         }
-        var out = "**Table 1** — sweep `\(PrintableName.escaped(sweep))` · score: \(rule.rawValue)\n\n"
+        var out = "**\(title)** — \(sweepWord) `\(PrintableName.escaped(sweep))` · score: \(rule.rawValue)\n\n"
         out += "| " + header.joined(separator: " | ") + " |\n"
         out += "|" + align.joined(separator: "|") + "|\n"
         for row in rows {
@@ -182,7 +203,7 @@ extension Table1 {
             for env in envs {
                 let cell = cell(row, env)
                 if let cell {
-                    var text = Self.cellText(cell)
+                    var text = cellText(cell)
                     if cell.bold { text = "**\(text)**" }
                     if cell.underline { text = "<u>\(text)</u>" }
                     fields.append(text)
@@ -236,7 +257,7 @@ extension Table1 {
     public func renderLatex(referenceName: String?, options: LatexOptions) -> String {
         let withReference = hasReference
         var spec = "lll"
-        var header = ["method", "param", "value"]
+        var header = [rowHeader, "param", "value"]
         for env in envs {
             spec += "l"
             header.append(Self.latexEscape(env))
@@ -250,7 +271,7 @@ extension Table1 {
             return s.hasPrefix("-") ? "$-$" + s.dropFirst() : s
         }
         let float = options.caption != nil || options.label != nil
-        var out = "% Table 1, sweep '\(Self.latexEscape(PrintableName.escaped(sweep)))', score: \(rule.rawValue) (generated by mcpo-report)\n"
+        var out = "% \(Self.latexEscape(title)), \(sweepWord) '\(Self.latexEscape(PrintableName.escaped(sweep)))', score: \(rule.rawValue) (generated by mcpo-report)\n"
         if float {
             out += "\\begin{table}[t]\n\\centering\n"
             if let caption = options.caption { out += "\\caption{\(Self.latexEscape(caption))}\n" }
@@ -263,7 +284,7 @@ extension Table1 {
             for env in envs {
                 let cell = cell(row, env)
                 if let cell {
-                    var text = "\(number(cell.mean)) $\\pm$ \(number(cell.std))" + (options.showN ? " (n=\(cell.n))" : "")
+                    var text = cellBody(cell, number: number, plusMinus: "$\\pm$") + (options.showN ? " (n=\(cell.n))" : "")
                         + (cell.flagged.isEmpty ? "" : "$^\\dagger$")
                     if cell.bold { text = "\\textbf{\(text)}" }
                     if cell.underline { text = "\\underline{\(text)}" }
@@ -305,6 +326,7 @@ extension Table1 {
     func renderCSV() -> String {
         let withReference = hasReference
         var out = "method,param,value,env,mean,std,n,bold,underline,d"
+        if !statistic.isDefault { out += ",\(statistic.stat.rawValue),ci_low,ci_high" }
         if withReference { out += ",ref_steps,ref_mean,ref_std,ref_n" }
         out += ",flagged_runs"
         out += "\n"
@@ -315,6 +337,10 @@ extension Table1 {
                 Self.csvNumber(cell.mean), Self.csvNumber(cell.std), String(cell.n),
                 String(cell.bold), String(cell.underline), Self.csvNumber(cell.mark.d),
             ]
+            if !statistic.isDefault {
+                fields += [Self.csvNumber(cell.point), cell.interval.map { Self.csvNumber($0.low) } ?? "",
+                           cell.interval.map { Self.csvNumber($0.high) } ?? ""]
+            }
             if withReference {
                 if let ref = cell.reference {
                     fields += [String(ref.steps), Self.csvNumber(ref.mean), Self.csvNumber(ref.std), String(ref.n)]
@@ -351,6 +377,10 @@ extension Table1 {
                 ("value", cell.row.value.map(Format.json) ?? "null"),
             ]
             if let variant = cell.row.variant { members.append(("variant", Format.json(variant))) }
+            if !statistic.isDefault {
+                members.append(("point", Format.json(cell.point)))
+                if let i = cell.interval { members.append(("interval", "[\(Format.json(i.low)), \(Format.json(i.high))]")) }
+            }
             if !cell.flagged.isEmpty {
                 let list = cell.flagged.map { f in
                     "{\"run\": \(f.runID), \"seed\": \(f.seed), \"why\": \(Format.json(f.why))}"
@@ -370,9 +400,11 @@ extension Table1 {
         }
         out += cells.isEmpty ? "],\n" : "\n  ],\n"
         var top: [(String, String)] = [
-            ("rules", "{" + [("cells", Self.stdRule), ("marks", Self.markRule), ("score", scoreRule)]
+            ("rules", "{" + [("cells", statistic.cellRule), ("marks", statistic.markRule), ("score", scoreRule)]
                 .map { "\(Format.json($0.0)): \(Format.json($0.1))" }.joined(separator: ", ") + "}"),
             ("score_rule", Format.json(rule.rawValue)),
+            ("stat", Format.json(statistic.stat.rawValue)),
+            ("ci", Format.json(statistic.ci.rawValue)),
             ("sweep", Format.json(sweep)),
         ]
         if let referenceName, hasReference { top.append(("reference_source", Format.json(referenceName))) }

@@ -54,7 +54,7 @@ extension Table1 {
     /// Runs that are not 'done' are ignored; a 'done' run without the rule's metric is returned
     /// in `unscored` (the caller may warn about it).
     public static func runScores(sweepID: Int64, in store: any ResultsReader, rule: ScoreRule = .final,
-                                 metrics preloaded: [Int64: [MetricRecord]]? = nil) throws
+                                 metrics preloaded: [Int64: [MetricRecord]]? = nil, sweepName: String = "") throws
         -> (scores: [RunScore], unscored: [Int64], counts: [String: Int])
     {
         var scores: [RunScore] = []
@@ -70,7 +70,8 @@ extension Table1 {
                 row: Table1.Row(method: run.method, param: run.param, value: run.value, variant: Table1.Row.variant(of: MethodCatalog.method(named: run.method)?.distinguishing(run.choices) ?? run.choices)),
                 env: run.env, seed: Int(run.seed), identity: run.configHash, score: score, runID: run.id, steps: Int(run.steps),
                 flag: try preloaded?[run.id].map { CollapseSignature.find(in: $0)?.description }
-                    ?? store.collapseSignature(runID: run.id)?.description))
+                    ?? store.collapseSignature(runID: run.id)?.description,
+                facts: RunFacts(run: run, sweep: sweepName)))
         }
         let c = try store.statusCounts(sweepID: sweepID)
         let counts = ["pending": c.pending, "running": c.running, "done": c.done, "failed": c.failed].filter { $0.value > 0 }
@@ -82,8 +83,28 @@ extension Table1 {
         from store: any ResultsReader, sweep: SweepChoice, reference: ReferenceTable? = nil, rule: ScoreRule = .final,
         metrics: [Int64: [MetricRecord]]? = nil
     ) throws -> (table: Table1, unscored: [Int64]) {
-        let (scores, unscored, counts) = try runScores(sweepID: sweep.id, in: store, rule: rule, metrics: metrics)
-        guard !scores.isEmpty else { throw ReportError.emptySweep(name: sweep.name, counts: counts) }
-        return (Table1(sweep: sweep.name, scores: scores, reference: reference, rule: rule), unscored)
+        let loaded = try load(from: store, sweeps: [sweep], reference: reference, rule: rule, metrics: metrics)
+        return (loaded.table, loaded.unscored)
+    }
+
+    /// Loads a table of one or more sweeps grouped as `grouping` says (Table 1's rows by
+    /// default, with any setting the runs differ in). `warnings` name settings a cell pools.
+    public static func load(
+        from store: any ResultsReader, sweeps: [SweepChoice], grouping: TableGrouping = TableGrouping(),
+        reference: ReferenceTable? = nil, rule: ScoreRule = .final, statistic: CellStatistic = CellStatistic(),
+        metrics: [Int64: [MetricRecord]]? = nil
+    ) throws -> (table: Table1, unscored: [Int64], warnings: [String]) {
+        var scores: [RunScore] = []
+        var unscored: [Int64] = []
+        for sweep in sweeps {
+            let (s, u, counts) = try runScores(sweepID: sweep.id, in: store, rule: rule, metrics: metrics, sweepName: sweep.name)
+            if s.isEmpty && sweeps.count == 1 { throw ReportError.emptySweep(name: sweep.name, counts: counts) }
+            scores += s
+            unscored += u
+        }
+        guard !scores.isEmpty else { throw ReportError.emptySweep(name: sweeps.map(\.name).joined(separator: ", "), counts: [:]) }
+        let (table, warnings) = try grouped(sweep: sweeps.map(\.name).joined(separator: ", "), scores: scores, grouping: grouping,
+                                            reference: reference, rule: rule, statistic: statistic)
+        return (table, unscored, warnings)
     }
 }

@@ -19,8 +19,12 @@ public struct Table1: Equatable, Sendable {
             self.variant = variant
         }
 
-        /// The method column: the method, then its variant in parentheses.
-        public var label: String { variant.map { "\(method) (\($0))" } ?? method }
+        /// The method column: the method, then its variant in parentheses (a row not by method:
+        /// its variant alone, or "all runs").
+        public var label: String {
+            if method.isEmpty { return variant ?? "all runs" }
+            return variant.map { "\(method) (\($0))" } ?? method
+        }
 
         /// The variant of a run's options (`config.choices`).
         public static func variant(of choices: [String: String]) -> String? {
@@ -42,6 +46,10 @@ public struct Table1: Equatable, Sendable {
         public var flagged: [Flag] = []
         /// The distinct step budgets of the cell's runs (ascending; empty when unknown).
         public var budgets: [Int] = []
+        /// The table's point statistic of the scores (the mean unless `--stat` says otherwise).
+        public var point: Double = .nan
+        /// The bootstrap interval of that statistic (`--ci boot95` only).
+        public var interval: RobustStatistics.Interval?
 
         public var mean: Double { summary.mean }
         public var std: Double { summary.std }
@@ -76,10 +84,13 @@ public struct Table1: Equatable, Sendable {
         public var flag: String?
         /// The run's step budget (`steps` of its config; 0 when unknown).
         public var steps: Int = 0
+        /// Its sweep and every config key, for grouping (nil when not read from a store).
+        public var facts: RunFacts?
 
         public init(row: Row, env: String, seed: Int, identity: String = "", score: Double, runID: Int64 = 0,
-                    steps: Int = 0, flag: String? = nil) {
+                    steps: Int = 0, flag: String? = nil, facts: RunFacts? = nil) {
             self.steps = steps
+            self.facts = facts
             self.row = row
             self.env = env
             self.seed = seed
@@ -91,6 +102,8 @@ public struct Table1: Equatable, Sendable {
     }
 
     public var sweep: String
+    /// The table's name in its heading ("Table 1", or "Table" for a general grouping).
+    public var title = "Table 1"
     /// Rows in display order.
     public var rows: [Row]
     /// Environment columns in display order.
@@ -104,23 +117,28 @@ public struct Table1: Equatable, Sendable {
 
     /// How the scores were read; every rendering states it.
     public var rule: ScoreRule = .final
+    /// What a cell shows and how the marks are decided; every rendering states it.
+    public var statistic = CellStatistic()
     /// The rule every rendering states in its footnote.
     public var scoreRule: String { rule.text }
-    public static let stdRule =
-        "mean ± std over seeds (n = number of seeds), std = sample standard deviation (n−1), shown as 0 when n = 1"
-    public static let markRule =
-        "bold = best mean of its column (ties all bold); underlined = Cohen's d < 0.5 against the best (pooled sample std)"
+    public static let stdRule = CellStatistic().cellRule
+    public static let markRule = CellStatistic().markRule
 
     /// Builds the table from individual run scores: groups by (row, env), orders seeds, computes
-    /// the statistics and the marks of each column, and attaches reference figures.
-    public init(sweep: String, scores: [RunScore], reference: ReferenceTable? = nil, rule: ScoreRule = .final) {
+    /// the statistics and the marks of each column, and attaches reference figures. Rows and
+    /// columns are in the paper's order unless `rowOrder` / `columnOrder` give it (a general
+    /// table's grouping does).
+    public init(sweep: String, scores: [RunScore], reference: ReferenceTable? = nil, rule: ScoreRule = .final,
+                statistic: CellStatistic = CellStatistic(), rowOrder: [Row]? = nil, columnOrder: [String]? = nil) {
         self.sweep = sweep
         self.rule = rule
+        self.statistic = statistic
         var groups: [Row: [String: [RunScore]]] = [:]
         for s in scores { groups[s.row, default: [:]][s.env, default: []].append(s) }
 
-        rows = groups.keys.sorted(by: Ordering.rowPrecedes)
-        envs = Set(scores.map(\.env)).sorted(by: Ordering.envPrecedes)
+        rows = rowOrder?.filter { groups[$0] != nil } ?? groups.keys.sorted(by: Ordering.rowPrecedes)
+        let columns = Set(scores.map(\.env))
+        envs = columnOrder?.filter(columns.contains) ?? columns.sorted(by: Ordering.envPrecedes)
 
         var built: [Cell] = []
         for row in rows {
@@ -133,12 +151,13 @@ public struct Table1: Equatable, Sendable {
                     mark: Statistics.Mark(bold: false, underline: false, d: 0),
                     reference: reference?.entry(for: row, env: env),
                     flagged: ordered.compactMap { s in s.flag.map { Flag(runID: s.runID, seed: s.seed, why: $0) } },
-                    budgets: Set(ordered.map(\.steps).filter { $0 > 0 }).sorted()))
+                    budgets: Set(ordered.map(\.steps).filter { $0 > 0 }).sorted(),
+                    point: statistic.stat.of(xs) ?? .nan, interval: statistic.interval(xs, seed: UInt64(built.count))))
             }
         }
         for env in envs {
             let indices = built.indices.filter { built[$0].env == env }
-            let marks = Statistics.marks(indices.map { built[$0].summary })
+            let marks = statistic.marks(indices.map { built[$0] })
             for (i, mark) in zip(indices, marks) { built[i].mark = mark }
         }
         cells = built

@@ -1,4 +1,5 @@
 import Environments
+import ExperimentStore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -68,30 +69,9 @@ public enum SweepParser {
         return try reader.spec(root)
     }
 
-    /// A close match for a misspelt `input` among `candidates`, if any.
+    /// A close match for a misspelt `input` among `candidates`, if any (`Suggestion.closest`).
     public static func suggestion(for input: String, among candidates: [String]) -> String? {
-        let lower = input.lowercased()
-        if let same = candidates.first(where: { $0.lowercased() == lower }) { return same }
-        let scored = candidates.map { ($0, editDistance(lower, $0.lowercased())) }
-        if let (best, d) = scored.min(by: { $0.1 < $1.1 }), d <= max(1, min(3, input.count / 3)) { return best }
-        if lower.count >= 3, let prefixed = candidates.first(where: { $0.lowercased().hasPrefix(lower) }) { return prefixed }
-        return nil
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        var current = previous
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
+        Suggestion.closest(to: input, among: candidates)
     }
 }
 
