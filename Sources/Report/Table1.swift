@@ -38,6 +38,8 @@ public struct Table1: Equatable, Sendable {
         public var env: String
         /// The seeds' scores, in seed order (the order the mean is summed in).
         public var scores: [Double]
+        /// The seed of each score (same order).
+        public var seeds: [Int] = []
         public var summary: Statistics.Summary
         public var mark: Statistics.Mark
         /// The published figure for this cell, when a reference table was given and has it.
@@ -50,6 +52,8 @@ public struct Table1: Equatable, Sendable {
         public var point: Double = .nan
         /// The bootstrap interval of that statistic (`--ci boot95` only).
         public var interval: RobustStatistics.Interval?
+        /// Which configuration the cell is (a best-configuration table names it: "clip=0.2").
+        public var chosen: String?
 
         public var mean: Double { summary.mean }
         public var std: Double { summary.std }
@@ -147,7 +151,7 @@ public struct Table1: Equatable, Sendable {
                 let ordered = runs.sorted { ($0.seed, $0.identity) < ($1.seed, $1.identity) }
                 let xs = ordered.map(\.score)
                 built.append(Cell(
-                    row: row, env: env, scores: xs, summary: Statistics.Summary(xs)!,
+                    row: row, env: env, scores: xs, seeds: ordered.map(\.seed), summary: Statistics.Summary(xs)!,
                     mark: Statistics.Mark(bold: false, underline: false, d: 0),
                     reference: reference?.entry(for: row, env: env),
                     flagged: ordered.compactMap { s in s.flag.map { Flag(runID: s.runID, seed: s.seed, why: $0) } },

@@ -12,7 +12,8 @@ struct MCPOReport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcpo-report",
         abstract: "Tables and figures from an mcpo experiment store.",
-        subcommands: [Table1Command.self, TableCommand.self, CurvesCommand.self, DashboardCommand.self, ServeCommand.self, ExportCommand.self])
+        version: Output.version,
+        subcommands: [Table1Command.self, TableCommand.self, AggregateCommand.self, CurvesCommand.self, DashboardCommand.self, ServeCommand.self, ExportCommand.self])
 }
 
 extension Table1Format: ExpressibleByArgument {}

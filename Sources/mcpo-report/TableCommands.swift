@@ -46,33 +46,8 @@ struct TableOptions: ParsableArguments {
     /// Checks the options, reads the store and prints the table grouped by `grouping`.
     func run(grouping: TableGrouping, title: String) {
         Output.reporting {
-            guard (0...6).contains(precision) else { throw ReportError.badOption("--precision: expected a whole number from 0 to 6, found \(precision)") }
-            if let label, label.isEmpty || !label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ":-_.".contains($0)) }) {
-                throw ReportError.badOption("--label: expected letters, digits and : - _ . only, found '\(label)'")
-            }
             let format = json ? .json : self.format
-            // Read the reference first: a bad file is reported before touching the store.
-            let referenceTable = try reference.map { try ReferenceTable(contentsOf: $0) }
-            if db.isEmpty { throw ReportError.badOption("--db: expected the path of the store, found an empty path") }
-            let store = try Table1.openStore(path: db)
-            var choices: [Table1.SweepChoice] = []
-            if sweep.isEmpty {
-                let choice = try Table1.chooseSweep(named: nil, in: store)
-                if let notice = choice.notice { Output.warn(notice) }
-                choices = [choice]
-            } else {
-                for name in sweep where !choices.contains(where: { $0.name == name }) {
-                    choices.append(try Table1.chooseSweep(named: name, in: store))
-                }
-            }
-            var (table, unscored, warnings) = try Table1.load(
-                from: store, sweeps: choices, grouping: grouping, reference: referenceTable, rule: score,
-                statistic: CellStatistic(stat: stat, ci: ci))
-            table.title = title
-            if !unscored.isEmpty {
-                Output.warn("ignoring \(unscored.count) finished run(s) without a '\(score.key)' metric (run id \(unscored.map(String.init).joined(separator: ", ")))")
-            }
-            for line in warnings + table.referenceBudgetWarnings { Output.warn(line) }
+            let table = try load(grouping: grouping, title: title)
             let ansi = format == .term && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             let text = format == .latex
                 ? table.renderLatex(referenceName: reference, options: LatexOptions(precision: precision, caption: caption, label: label, showN: !noN))
@@ -80,6 +55,46 @@ struct TableOptions: ParsableArguments {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
+
+    /// The table the options ask for (its warnings already on standard error).
+    func load(grouping: TableGrouping, title: String) throws -> Table1 {
+        guard (0...6).contains(precision) else { throw ReportError.badOption("--precision: expected a whole number from 0 to 6, found \(precision)") }
+        if let label, label.isEmpty || !label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ":-_.".contains($0)) }) {
+            throw ReportError.badOption("--label: expected letters, digits and : - _ . only, found '\(label)'")
+        }
+        // Read the reference first: a bad file is reported before touching the store.
+        let referenceTable = try reference.map { try ReferenceTable(contentsOf: $0) }
+        if db.isEmpty { throw ReportError.badOption("--db: expected the path of the store, found an empty path") }
+        let store = try Table1.openStore(path: db)
+        var choices: [Table1.SweepChoice] = []
+        if sweep.isEmpty {
+            let choice = try Table1.chooseSweep(named: nil, in: store)
+            if let notice = choice.notice { Output.warn(notice) }
+            choices = [choice]
+        } else {
+            for name in sweep where !choices.contains(where: { $0.name == name }) {
+                choices.append(try Table1.chooseSweep(named: name, in: store))
+            }
+        }
+        var (table, unscored, warnings) = try Table1.load(
+            from: store, sweeps: choices, grouping: grouping, reference: referenceTable, rule: score,
+            statistic: CellStatistic(stat: stat, ci: ci))
+        table.title = title
+        if !unscored.isEmpty {
+            Output.warn("ignoring \(unscored.count) finished run(s) without a '\(score.key)' metric (run id \(unscored.map(String.init).joined(separator: ", ")))")
+        }
+        for line in warnings + table.referenceBudgetWarnings { Output.warn(line) }
+        return table
+    }
+}
+
+/// "method,lr" → ["method", "lr"]; an empty key is refused.
+func groupingKeys(_ text: String, option: String) throws -> [String] {
+    let list = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    if list.isEmpty || list.contains(where: \.isEmpty) {
+        throw ReportError.badOption("--\(option): expected comma-separated keys such as method,lr, found '\(text)'")
+    }
+    return list
 }
 
 struct Table1Command: ParsableCommand {
@@ -113,13 +128,10 @@ struct TableCommand: ParsableCommand {
     var columns: String = "env"
 
     func run() {
-        func keys(_ text: String, _ option: String) -> [String] {
-            let list = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            if list.isEmpty || list.contains(where: \.isEmpty) {
-                Output.fail("--\(option): expected comma-separated keys such as method,lr, found '\(text)'")
-            }
-            return list
+        Output.reporting {
+            let grouping = TableGrouping(rows: try rows.map { try groupingKeys($0, option: "rows") },
+                                         columns: try groupingKeys(columns, option: "columns"))
+            options.run(grouping: grouping, title: "Table")
         }
-        options.run(grouping: TableGrouping(rows: rows.map { keys($0, "rows") }, columns: keys(columns, "columns")), title: "Table")
     }
 }
