@@ -10,8 +10,9 @@ import Foundation
 public struct ReferenceTable: Equatable, Sendable {
     public struct Entry: Equatable, Sendable {
         public var method: String
-        public var param: String
-        public var value: Double
+        /// nil in a table without `param`/`value` columns (one figure per method, as Table 2).
+        public var param: String?
+        public var value: Double?
         public var env: String
         public var steps: Int
         public var mean: Double
@@ -20,6 +21,8 @@ public struct ReferenceTable: Equatable, Sendable {
     }
 
     public static let requiredColumns = ["method", "param", "value", "env", "steps", "mean", "std", "n"]
+    /// Columns a table of one figure per method (Table 2) may leave out, both together.
+    static let optionalColumns = ["param", "value"]
 
     public var source: String
     public var entries: [Entry]
@@ -64,7 +67,8 @@ public struct ReferenceTable: Equatable, Sendable {
             guard let columns = header else {
                 var index: [String: Int] = [:]
                 for (i, name) in fields.enumerated() where index[name] == nil { index[name] = i }
-                let missing = Self.requiredColumns.filter { index[$0] == nil }
+                var missing = Self.requiredColumns.filter { index[$0] == nil }
+                if missing == Self.optionalColumns { missing = [] }
                 guard missing.isEmpty else {
                     throw fail(lineNumber, "header lacks column(s) \(missing.joined(separator: ", ")); expected \(Self.requiredColumns.joined(separator: ","))")
                 }
@@ -94,13 +98,15 @@ public struct ReferenceTable: Equatable, Sendable {
                 }
                 return x
             }
+            let perMethod = columns["param"] == nil
             let entry = Entry(
-                method: try text("method"), param: try text("param"), value: try number("value"),
+                method: try text("method"), param: perMethod ? nil : try text("param"), value: perMethod ? nil : try number("value"),
                 env: try text("env"), steps: try integer("steps"), mean: try number("mean"),
                 std: try number("std"), n: try integer("n"))
-            let key = "\(entry.method.lowercased())|\(entry.param)|\(entry.value)|\(entry.env)"
+            let key = "\(entry.method.lowercased())|\(entry.param ?? "")|\(entry.value.map { "\($0)" } ?? "")|\(entry.env)"
             if let first = seen[key] {
-                throw fail(lineNumber, "duplicate of line \(first) (\(entry.method) \(entry.param)=\(Format.value(entry.value)) \(entry.env))")
+                let setting = entry.param.map { " \($0)=\(Format.value(entry.value))" } ?? ""
+                throw fail(lineNumber, "duplicate of line \(first) (\(entry.method)\(setting) \(entry.env))")
             }
             seen[key] = lineNumber
             entries.append(entry)
@@ -111,10 +117,14 @@ public struct ReferenceTable: Equatable, Sendable {
 
     /// The published figure for a table cell, if any.
     public func entry(for row: Table1.Row, env: String) -> Entry? {
-        guard let value = row.value, let param = row.param, row.variant == nil else { return nil }
+        guard row.variant == nil else { return nil }
+        guard let value = row.value, let param = row.param else {
+            // A row of one figure per method (Table 2's best configuration).
+            return entries.first { $0.param == nil && $0.method.lowercased() == row.method.lowercased() && $0.env == env }
+        }
         return entries.first {
             $0.method.lowercased() == row.method.lowercased() && $0.param == param && $0.env == env
-                && Self.sameValue($0.value, value)
+                && $0.value.map { Self.sameValue($0, value) } == true
         }
     }
 

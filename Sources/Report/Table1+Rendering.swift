@@ -43,12 +43,21 @@ extension Table1 {
     /// The first column's heading: "method", or "row" when the rows are not by method.
     var rowHeader: String { rows.contains { $0.method.isEmpty } ? "row" : "method" }
 
+    /// The columns before the cells: the row's label, then its signature hyperparameter and
+    /// value unless no row has one (Table 2's rows).
+    var leadHeader: [String] { rows.contains { $0.param != nil } ? [rowHeader, "param", "value"] : [rowHeader] }
+
+    func lead(_ row: Row) -> [String] {
+        leadHeader.count == 1 ? [row.label] : [row.label, row.param ?? "–", Format.value(row.value)]
+    }
+
     /// True when any cell has a published figure beside it.
     public var hasReference: Bool { cells.contains { $0.reference != nil } }
 
     /// The footnote: how a score and a cell are computed, and what the marks mean.
     public var footnote: String {
-        "Score = \(scoreRule). Cell = \(statistic.cellRule). Marks: \(statistic.markRule)." + budgetNote + flagNote
+        "Score = \(scoreRule). Cell = \(statistic.cellRule)." + (selection.map { " Rows: \($0)." } ?? "")
+            + " Marks: \(statistic.markRule)." + budgetNote + flagNote
     }
 
     /// " Budget: 1M env steps per run." (per environment when they differ); empty when unknown.
@@ -102,7 +111,7 @@ extension Table1 {
     /// "mean ± std (n=k)" with two decimals (or the table's statistic: "iqm (n=k)",
     /// "median [low, high] (n=k)").
     public func cellText(_ cell: Cell) -> String {
-        cellBody(cell, number: { Format.fixed($0) }, plusMinus: "±") + " (n=\(cell.n))" + Self.flagMark(cell)
+        cellBody(cell, number: { Format.fixed($0) }, plusMinus: "±") + " (n=\(cell.n)\(cell.chosen.map { ", \($0)" } ?? ""))" + Self.flagMark(cell)
     }
 
     /// The point statistic and its spread, numbers written by `number`.
@@ -125,7 +134,7 @@ extension Table1 {
 
     func renderTerm(ansi: Bool, referenceName: String?) -> String {
         let withReference = hasReference
-        var header = [rowHeader, "param", "value"]
+        var header = leadHeader
         for env in envs {
             header.append(env)
             if withReference { header.append("paper") }
@@ -133,7 +142,7 @@ extension Table1 {
         // (visible text, styled text) per column
         var lines: [[(String, String)]] = [header.map { ($0, $0) }]
         for row in rows {
-            var line: [(String, String)] = [row.label, row.param ?? "–", Format.value(row.value)].map { ($0, $0) }
+            var line: [(String, String)] = lead(row).map { ($0, $0) }
             for env in envs {
                 if let cell = cell(row, env) {
                     var text = cellText(cell)
@@ -185,8 +194,8 @@ extension Table1 {
 
     func renderMarkdown(referenceName: String?) -> String {
         let withReference = hasReference
-        var header = [rowHeader, "param", "value"]
-        var align = [":--", ":--", "--:"]
+        var header = leadHeader
+        var align = Array([":--", ":--", "--:"].prefix(leadHeader.count))
         for env in envs {
             header.append(Self.markdownEscape(env))
             align.append(":--")
@@ -199,7 +208,7 @@ extension Table1 {
         out += "| " + header.joined(separator: " | ") + " |\n"
         out += "|" + align.joined(separator: "|") + "|\n"
         for row in rows {
-            var fields = [Self.markdownEscape(row.label), Self.markdownEscape(row.param ?? "–"), Format.value(row.value)]
+            var fields = lead(row).map(Self.markdownEscape)
             for env in envs {
                 let cell = cell(row, env)
                 if let cell {
@@ -256,8 +265,8 @@ extension Table1 {
     /// decimals; "(n=k)" unless `showN` is off; no file paths (a reference is named by its file name).
     public func renderLatex(referenceName: String?, options: LatexOptions) -> String {
         let withReference = hasReference
-        var spec = "lll"
-        var header = [rowHeader, "param", "value"]
+        var spec = String(repeating: "l", count: leadHeader.count)
+        var header = leadHeader
         for env in envs {
             spec += "l"
             header.append(Self.latexEscape(env))
@@ -280,11 +289,13 @@ extension Table1 {
         out += "\\begin{tabular}{\(spec)}\n\\toprule\n"
         out += header.joined(separator: " & ") + " \\\\\n\\midrule\n"
         for row in rows {
-            var fields = [Self.latexEscape(row.label), Self.latexEscape(row.param ?? "–"), Format.value(row.value)]
+            var fields = lead(row).map(Self.latexEscape)
             for env in envs {
                 let cell = cell(row, env)
                 if let cell {
-                    var text = cellBody(cell, number: number, plusMinus: "$\\pm$") + (options.showN ? " (n=\(cell.n))" : "")
+                    let inParentheses = (options.showN ? ["n=\(cell.n)"] : []) + [cell.chosen.map(Self.latexEscape)].compactMap { $0 }
+                    var text = cellBody(cell, number: number, plusMinus: "$\\pm$")
+                        + (inParentheses.isEmpty ? "" : " (\(inParentheses.joined(separator: ", ")))")
                         + (cell.flagged.isEmpty ? "" : "$^\\dagger$")
                     if cell.bold { text = "\\textbf{\(text)}" }
                     if cell.underline { text = "\\underline{\(text)}" }
@@ -327,6 +338,8 @@ extension Table1 {
         let withReference = hasReference
         var out = "method,param,value,env,mean,std,n,bold,underline,d"
         if !statistic.isDefault { out += ",\(statistic.stat.rawValue),ci_low,ci_high" }
+        let withChosen = cells.contains { $0.chosen != nil }
+        if withChosen { out += ",chosen" }
         if withReference { out += ",ref_steps,ref_mean,ref_std,ref_n" }
         out += ",flagged_runs"
         out += "\n"
@@ -341,6 +354,7 @@ extension Table1 {
                 fields += [Self.csvNumber(cell.point), cell.interval.map { Self.csvNumber($0.low) } ?? "",
                            cell.interval.map { Self.csvNumber($0.high) } ?? ""]
             }
+            if withChosen { fields.append(Self.csvField(cell.chosen ?? "")) }
             if withReference {
                 if let ref = cell.reference {
                     fields += [String(ref.steps), Self.csvNumber(ref.mean), Self.csvNumber(ref.std), String(ref.n)]
@@ -377,6 +391,7 @@ extension Table1 {
                 ("value", cell.row.value.map(Format.json) ?? "null"),
             ]
             if let variant = cell.row.variant { members.append(("variant", Format.json(variant))) }
+            if let chosen = cell.chosen { members.append(("chosen", Format.json(chosen))) }
             if !statistic.isDefault {
                 members.append(("point", Format.json(cell.point)))
                 if let i = cell.interval { members.append(("interval", "[\(Format.json(i.low)), \(Format.json(i.high))]")) }
@@ -400,7 +415,7 @@ extension Table1 {
         }
         out += cells.isEmpty ? "],\n" : "\n  ],\n"
         var top: [(String, String)] = [
-            ("rules", "{" + [("cells", statistic.cellRule), ("marks", statistic.markRule), ("score", scoreRule)]
+            ("rules", "{" + ([("cells", statistic.cellRule), ("marks", statistic.markRule), ("score", scoreRule)] + (selection.map { [("rows", $0)] } ?? []))
                 .map { "\(Format.json($0.0)): \(Format.json($0.1))" }.joined(separator: ", ") + "}"),
             ("score_rule", Format.json(rule.rawValue)),
             ("stat", Format.json(statistic.stat.rawValue)),

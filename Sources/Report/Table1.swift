@@ -108,6 +108,8 @@ public struct Table1: Equatable, Sendable {
     public var sweep: String
     /// The table's name in its heading ("Table 1", or "Table" for a general grouping).
     public var title = "Table 1"
+    /// How rows were chosen, when not all configurations are shown (Table 2's rule).
+    public var selection: String?
     /// Rows in display order.
     public var rows: [Row]
     /// Environment columns in display order.

@@ -13,7 +13,7 @@ struct MCPOReport: AsyncParsableCommand {
         commandName: "mcpo-report",
         abstract: "Tables and figures from an mcpo experiment store.",
         version: Output.version,
-        subcommands: [Table1Command.self, TableCommand.self, AggregateCommand.self, CurvesCommand.self, DashboardCommand.self, ServeCommand.self, ExportCommand.self])
+        subcommands: [Table1Command.self, TableCommand.self, Table2Command.self, AtariCommand.self, AggregateCommand.self, CurvesCommand.self, DashboardCommand.self, ServeCommand.self, ExportCommand.self])
 }
 
 extension Table1Format: ExpressibleByArgument {}

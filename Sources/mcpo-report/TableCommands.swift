@@ -19,8 +19,8 @@ struct TableOptions: ParsableArguments {
     @Flag(name: .long, help: "The same as --format json.")
     var json = false
 
-    @Option(name: .long, help: "How a run's score is read: final (last-100 training mean at the end), best (its largest value during training), eval (deterministic evaluation after the last iteration), best-eval (the best evaluation during training).")
-    var score: ScoreRule = .final
+    @Option(name: .long, help: "How a run's score is read: final (last-100 training mean at the end), best (its largest value during training), eval (deterministic evaluation after the last iteration), best-eval (the best evaluation during training). Default: final; atari: best-eval (the paper's best checkpoint).")
+    var score: ScoreRule?
 
     @Option(name: .long, help: "The cell's statistic over seeds: mean, median or iqm (interquartile mean, rliable's).")
     var stat: RobustStatistics.Stat = .mean
@@ -57,7 +57,8 @@ struct TableOptions: ParsableArguments {
     }
 
     /// The table the options ask for (its warnings already on standard error).
-    func load(grouping: TableGrouping, title: String) throws -> Table1 {
+    func load(grouping: TableGrouping, title: String, defaultScore: ScoreRule = .final) throws -> Table1 {
+        let score = self.score ?? defaultScore
         guard (0...6).contains(precision) else { throw ReportError.badOption("--precision: expected a whole number from 0 to 6, found \(precision)") }
         if let label, label.isEmpty || !label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ":-_.".contains($0)) }) {
             throw ReportError.badOption("--label: expected letters, digits and : - _ . only, found '\(label)'")
