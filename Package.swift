@@ -37,11 +37,14 @@ let package = Package(
             "ExperimentStore", "Trainer", "Environments", "LinearAlgebra",
             .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "CLISupport", dependencies: [
+            "ExperimentStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .target(name: "Figures", dependencies: ["CCairo"]),
         .target(name: "Report", dependencies: ["ExperimentStore", "Trainer", "Environments", "Figures", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "mcpo-sweep", dependencies: [
-            "Sweep", "Trainer", "ExperimentStore", "LinearAlgebra",
+            "Sweep", "Trainer", "ExperimentStore", "LinearAlgebra", "CLISupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "LivePage", dependencies: [
@@ -51,11 +54,11 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .executableTarget(name: "mcpo-report", dependencies: [
-            "Report", "ExperimentStore", "Figures", "LivePage",
+            "Report", "ExperimentStore", "Figures", "LivePage", "CLISupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mcpo-bench", dependencies: [
-            "Trainer", "Environments", "Networks", "ExperimentStore", "LinearAlgebra", "Sweep", "Report", "LivePage",
+            "Trainer", "Environments", "Networks", "ExperimentStore", "LinearAlgebra", "Sweep", "Report", "LivePage", "CLISupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fast),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
