@@ -15,7 +15,7 @@ struct CancelCommand: ParsableCommand {
     var db: String { storeOptions.db }
 
     func run() throws {
-        let record = try StoreLookup.read(db, command: "cancel") { store in try StoreLookup.sweep(store, named: sweep) }
+        let record = try StoreLookup.read(db) { store in try StoreLookup.sweep(store, named: sweep) }
         let store = try Store(path: db)
         let cancelled = try store.cancelSweep(id: record.id)
         let counts = try store.statusCounts(sweepID: record.id)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import ExperimentStore
 import Foundation
 import Sweep
@@ -30,11 +31,9 @@ struct DaemonCommand: ParsableCommand {
         do {
             store = try Store(path: db)
         } catch let error as StoreError {
-            printError("\(error)")
-            if case .notWritable = error { throw ExitCode(Status.storeUnavailable) }
-            throw ExitCode(Status.badInput)
+            throw failure(CLI.status(for: error), "\(error)")
         }
-        let log: (String) -> Void = { printError("[\(Store.timestamp(Store.unixNow()))] \($0)") }
+        let log: (String) -> Void = { note("[\(Store.timestamp(Store.unixNow()))] \($0)") }
         let counts = try store.statusCounts()
         log("daemon \(WorkerID.current) on \(db)\(existed ? "" : " (new store)"): \(options.workers) workers, "
             + "\(counts.pending + counts.running) runs queued; submit sweeps with 'mcpo-sweep submit FILE --db \(db)'")
@@ -43,13 +42,12 @@ struct DaemonCommand: ParsableCommand {
         switch try scheduler.run(stop: stop) {
         case let .interrupted(signal):
             log("daemon stopped by signal \(signal); start it again to continue")
-            throw ExitCode(128 + signal)
+            throw ExitCode(ExitStatus.signal(signal))
         case let .storeGone(error):
-            log("daemon stopped: \(error)")
-            throw ExitCode(Status.storeGone)
+            throw failure(ExitStatus.storeGone, "daemon stopped: \(error)")
         case let .cannotStartWorkers(reason):
-            log("daemon stopped: \(reason), for \(Int(options.environmentGiveUpSeconds)) s; runs are pending (start it again once workers can start)")
-            throw ExitCode(Status.cannotStartWorkers)
+            throw failure(ExitStatus.cannotStartWorkers, "daemon stopped: \(reason), for \(Int(options.environmentGiveUpSeconds)) s; "
+                + "runs are pending (start it again once workers can start)")
         case .done, .failed, .cancelled:
             return
         }

@@ -14,7 +14,7 @@ struct ListCommand: ParsableCommand {
     var sweep: String?
 
     @Option(help: "Only runs of this status: pending, running, done or failed.")
-    var status: String?
+    var status: RunStatus?
 
     @Flag(help: "One JSON object per line: {\"id\", \"sweep\", \"status\", \"method\", \"env\", \"seed\", \"param\", \"value\", \"label\", \"steps_done\", \"steps\", \"attempts\", \"checkpoint_step\", \"score\", \"error\", \"flag\"}.")
     var json = false
@@ -30,15 +30,9 @@ struct ListCommand: ParsableCommand {
         var score: Double?
     }
 
-    func validate() throws {
-        if let status, RunStatus(rawValue: status) == nil {
-            throw badInput("--status: expected one of \(RunStatus.allCases.map(\.rawValue).joined(separator: ", ")), found '\(status)'")
-        }
-    }
-
     func run() throws {
-        let wanted = status.flatMap(RunStatus.init(rawValue:))
-        let lines: [Line] = try StoreLookup.read(db, command: "list") { store in
+        let wanted = status
+        let lines: [Line] = try StoreLookup.read(db) { store in
             let sweeps = try store.sweeps()
             let sweepID = try sweep.map { try StoreLookup.sweep(store, named: $0).id }
             let runs = try store.runs(sweepID: sweepID, status: wanted)
@@ -89,3 +83,6 @@ struct ListCommand: ParsableCommand {
         if lines.isEmpty { print("(no runs)") }
     }
 }
+
+/// `--status done`: a value among the statuses (another is refused with a did-you-mean, exit 64).
+extension RunStatus: ExpressibleByArgument {}

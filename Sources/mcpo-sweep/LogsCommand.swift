@@ -14,7 +14,7 @@ struct LogsCommand: ParsableCommand {
     var db: String { storeOptions.db }
 
     func run() throws {
-        let (record, sweep, events, attempts, checkpoint, last) = try StoreLookup.read(db, command: "logs") { store in
+        let (record, sweep, events, attempts, checkpoint, last) = try StoreLookup.read(db) { store in
             let record = try StoreLookup.run(store, id: runID)
             return (record, try store.sweep(id: record.sweepID)?.displayName ?? "?", try store.events(runID: runID),
                     try store.attempts(runID: runID), try store.checkpointInfos().first { $0.runID == runID },
@@ -26,6 +26,7 @@ struct LogsCommand: ParsableCommand {
         print("  status: \(state)")
         if let error = record.error { print("  error: \(error)") }
         if let step = record.lastGoodStep { print("  last good step: \(step)") }
+        if let hint = FailedRuns.hint(for: record) { print("  \(hint)") }
         if let checkpoint { print("  checkpoint: step \(checkpoint.step), \(checkpoint.bytes) bytes, \(checkpoint.createdAt)") }
         if let last { print("  score: \(last.value) at step \(last.step)") }
         if !attempts.isEmpty {

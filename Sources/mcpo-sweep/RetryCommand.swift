@@ -29,18 +29,24 @@ struct RetryCommand: ParsableCommand {
 
     func run() throws {
         if let id = runID {
-            let record = try StoreLookup.read(db, command: "retry") { store in try StoreLookup.run(store, id: id) }
+            let record = try StoreLookup.read(db) { store in try StoreLookup.run(store, id: id) }
             guard record.status == .failed else {
-                printError("mcpo-sweep retry: \(db): \(StoreError.runNotRetryable(id: id, status: record.status))")
-                throw ExitCode(Status.badInput)
+                throw badInput("\(db): \(StoreError.runNotRetryable(id: id, status: record.status))")
+            }
+            if record.lastGoodStep != nil {
+                note("note: run \(id) \(FailedRuns.deterministic); retried anyway")
             }
             let retried = try Store(path: db).retry(runID: id)
             print("run \(id) (\(retried.label)) is pending again (it failed: \(record.error ?? "no reason"))")
             return
         }
-        let (sweepID, failedCount) = try StoreLookup.read(db, command: "retry") { store in
+        let (sweepID, failedCount, diverged) = try StoreLookup.read(db) { store in
             let id = try sweep.map { try StoreLookup.sweep(store, named: $0).id }
-            return (id, try store.statusCounts(sweepID: id).failed)
+            return (id, try store.statusCounts(sweepID: id).failed,
+                    try store.runs(sweepID: id, status: .failed).filter { $0.lastGoodStep != nil })
+        }
+        if !diverged.isEmpty {
+            note("note: \(FailedRuns.list(diverged)) \(FailedRuns.deterministic); retried anyway")
         }
         guard failedCount > 0 else {   // nothing to write: the store is not even opened for writing
             print("no failed runs\(sweep.map { " in sweep '\($0)'" } ?? "")")

@@ -14,7 +14,7 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     var db: String { storeOptions.db }
 
-    @Flag(help: "One JSON object: {\"id\", \"sweep\", \"status\", \"config\", \"steps\", \"steps_done\", \"steps_taken\", \"attempts\", \"wall_seconds\", \"steps_per_s\", \"score\", \"last_metrics\", \"events\", \"error\", \"flag\"}.")
+    @Flag(help: "One JSON object: {\"id\", \"sweep\", \"status\", \"config\", \"steps\", \"steps_done\", \"steps_taken\", \"attempts\", \"wall_seconds\", \"steps_per_s\", \"score\", \"last_metrics\", \"events\", \"error\", \"last_good_step\", \"flag\"}.")
     var json = false
 
     struct Shown {
@@ -26,7 +26,7 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let shown: Shown = try StoreLookup.read(db, command: "show") { store in
+        let shown: Shown = try StoreLookup.read(db) { store in
             let run = try StoreLookup.run(store, id: runID)
             return Shown(run: run, sweep: try store.sweep(id: run.sweepID)?.name ?? "?", events: try store.events(runID: runID),
                          metrics: try store.metrics(runID: runID),
@@ -49,7 +49,7 @@ struct ShowCommand: ParsableCommand {
                 "id": r.id, "sweep": shown.sweep, "status": r.status.rawValue, "config": configObject, "steps": r.steps,
                 "steps_done": stepsShown, "steps_taken": config?.stepsTaken ?? NSNull(), "attempts": r.attempts,
                 "wall_seconds": r.wallSeconds ?? NSNull(), "steps_per_s": rate ?? NSNull(), "score": score?.value ?? NSNull(),
-                "error": r.error ?? NSNull(), "flag": shown.flag ?? NSNull(),
+                "error": r.error ?? NSNull(), "flag": shown.flag ?? NSNull(), "last_good_step": r.lastGoodStep ?? NSNull(),
             ]
             object["last_metrics"] = Dictionary(uniqueKeysWithValues: last.map { ($0.key, ["step": $0.value.step, "value": $0.value.value] as [String: Any]) })
             object["events"] = shown.events.map { e -> [String: Any] in
@@ -64,6 +64,7 @@ struct ShowCommand: ParsableCommand {
         if let worker = r.worker, r.status == .running { status += ", held by \(worker)" }
         print(status)
         if let error = r.error { print("  error: \(error)") }
+        if let hint = FailedRuns.hint(for: r) { print("  \(hint)") }
         if let flag = shown.flag { print("  ⚠ \(flag)") }
         var steps = "  steps: \(stepsShown) of \(r.steps)"
         if let config, config.stepsTaken != config.steps {

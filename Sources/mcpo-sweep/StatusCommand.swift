@@ -23,7 +23,7 @@ struct StatusCommand: ParsableCommand {
     }
 
     func run() throws {
-        let snapshot = try StoreLookup.read(db, command: "status") { store in
+        let snapshot = try StoreLookup.read(db) { store in
             let sweeps = try store.sweeps()
             let sweepID = try sweep.map { try StoreLookup.sweep(store, named: $0).id }
             let perSweep = try sweeps.filter { sweepID == nil || $0.id == sweepID }

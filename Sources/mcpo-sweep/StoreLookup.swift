@@ -1,21 +1,21 @@
 import ArgumentParser
+import CLISupport
 import ExperimentStore
 import Foundation
 import Sweep
 
 /// Read-only look-ups that commands do before writing, so that bad input never changes the
-/// store: each failure is one line on standard error and exit status 2.
+/// store: each failure is one line `mcpo-sweep: error: …` and exit status 2 (a store that
+/// cannot be read now: 5).
 enum StoreLookup {
     /// Runs `body` on the store's read-only handle; store problems become one line and exit 2.
-    static func read<T>(_ db: String, command: String, _ body: (any ResultsReader) throws -> T) throws -> T {
+    static func read<T>(_ db: String, _ body: (any ResultsReader) throws -> T) throws -> T {
         do {
             return try body(try Store.openReadOnly(path: db))
         } catch let error as StoreError {
-            printError("\(error)")   // names the store's path
-            throw ExitCode(Status.badInput)
+            throw failure(CLI.status(for: error), "\(error)")   // names the store's path
         } catch let error as LookupError {
-            printError("mcpo-sweep \(command): \(db): \(error.message)")
-            throw ExitCode(Status.badInput)
+            throw badInput("\(db): \(error.message)")
         }
     }
 

@@ -21,11 +21,11 @@ struct SubmitCommand: ParsableCommand {
         let prepared = try sweepFile.store(file: file, db: db)
         let daemons = (try? prepared.store.liveSchedulers().filter { $0.kind == .daemon }) ?? []
         if daemons.isEmpty {
-            printError("note: no daemon is running on \(db); start one with 'mcpo-sweep daemon --db \(db)' "
+            note("note: no daemon is running on \(db); start one with 'mcpo-sweep daemon --db \(db)' "
                 + "(or execute this sweep alone with 'mcpo-sweep run \(file) --db \(db)')")
         } else {
             let list = daemons.map { "\($0.worker) (\($0.workers) workers)" }.joined(separator: ", ")
-            printError("queued for daemon \(list)")
+            note("queued for daemon \(list)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import ExperimentStore
 import Foundation
 import Sweep
@@ -16,39 +17,36 @@ struct SweepFileOptions: ParsableArguments {
         if newName != nil && extend { throw badInput("--new-name and --extend cannot be combined: pick one") }
     }
 
-    /// Parses, checks and stores FILE; prints what was stored. Bad input: one line, exit 2.
+    /// Parses, checks and stores FILE; prints what was stored. Bad input: one line, exit 2 (a
+    /// store that cannot be written now: 5).
     func store(file: String, db: String) throws -> SweepLaunch.Prepared {
         let mode: SweepLaunch.Mode = extend ? .extend : newName.map { .newName($0) } ?? .strict
         let prepared: SweepLaunch.Prepared
         do {
             prepared = try SweepLaunch.prepare(file: file, dbPath: db, mode: mode)
         } catch let error as SweepFileError {
-            printError("\(error)")
-            throw ExitCode(Status.badInput)
+            throw badInput("\(error)")   // FILE:LINE:COL: key 'x': expected …, found …
         } catch let error as StoreError {
             switch error {
-            case .sweepChanged, .cannotExtend: printError("\(file): \(db): \(error)")
-            default: printError("\(error)")
+            case .sweepChanged, .cannotExtend: throw failure(CLI.status(for: error), "\(file): \(db): \(error)")
+            default: throw failure(CLI.status(for: error), "\(error)")
             }
-            if case .notWritable = error { throw ExitCode(Status.storeUnavailable) }
-            throw ExitCode(Status.badInput)
         } catch where Store.isUnavailable(error) {
-            printError("\(db): the store cannot be written now (\(error)); nothing was stored, try again later")
-            throw ExitCode(Status.storeUnavailable)
+            throw failure(ExitStatus.storeUnavailable, "\(db): the store cannot be written now (\(Store.reason(error))); nothing was stored, try again later")
         }
         let name = prepared.spec.name
         switch prepared.insertion {
         case let .inserted(_, count):
-            printError("sweep '\(name)': \(count) runs stored in \(db)")
+            note("sweep '\(name)': \(count) runs stored in \(db)")
         case let .extended(_, added):
             let counts = try prepared.store.statusCounts(sweepID: prepared.insertion.sweepID)
-            printError("sweep '\(name)' extended in \(db): \(added) runs added (\(counts.total) in all)")
+            note("sweep '\(name)' extended in \(db): \(added) runs added (\(counts.total) in all)")
         case .unchanged:
             let counts = try prepared.store.statusCounts(sweepID: prepared.insertion.sweepID)
-            printError("sweep '\(name)' already stored in \(db): \(counts.done) done, \(counts.failed) failed, "
+            note("sweep '\(name)' already stored in \(db): \(counts.done) done, \(counts.failed) failed, "
                 + "\(counts.pending + counts.running) to run")
         }
-        if prepared.resumed { printError("sweep '\(name)' was cancelled; storing it again resumed it") }
+        if prepared.resumed { note("sweep '\(name)' was cancelled; storing it again resumed it") }
         return prepared
     }
 }
@@ -115,8 +113,8 @@ struct ExecutionOptions: ParsableArguments {
         // adds a few descriptors (its pipes, the store's connections).
         let needed = rlim_t(max(256, 64 + 8 * (workers ?? ProcessInfo.processInfo.activeProcessorCount)))
         guard limit.rlim_cur >= needed else {
-            printError("cannot start workers: only \(limit.rlim_cur) open files allowed (ulimit -n), \(needed) needed; raise the limit")
-            throw ExitCode(Status.cannotStartWorkers)
+            throw failure(ExitStatus.cannotStartWorkers,
+                          "cannot start workers: only \(limit.rlim_cur) open files allowed (ulimit -n), \(needed) needed; raise the limit")
         }
     }
 
@@ -136,5 +134,5 @@ func noteOtherSchedulers(_ store: Store) {
     let me = WorkerID.current.description
     guard let others = try? store.liveSchedulers().filter({ $0.worker != me }), !others.isEmpty else { return }
     let list = others.map { "\($0.kind.rawValue) \($0.worker)" }.joined(separator: ", ")
-    printError("note: also executing \(store.path): \(list); runs are shared between schedulers, none is executed twice")
+    note("note: also executing \(store.path): \(list); runs are shared between schedulers, none is executed twice")
 }

@@ -37,7 +37,7 @@ struct WorkerCommand: ParsableCommand {
         options.checkpointSeconds = checkpointSeconds
         options.leaseSeconds = leaseSeconds
         options.parent = parent
-        let exit = Worker.execute(dbPath: db, runID: runID, stop: stop, options: options) { printError("mcpo-sweep worker: \($0)") }
+        let exit = Worker.execute(dbPath: db, runID: runID, stop: stop, options: options) { note("worker: \($0)") }
         if exit != .done { throw ExitCode(exit.rawValue) }
     }
 }

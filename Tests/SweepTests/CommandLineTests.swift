@@ -70,10 +70,10 @@ import Testing
         #expect(try sweep(["run", "tiny.yaml", "--db", "s.sqlite"], in: scratch.url).status == 0)
         let before = scratch.bytes(scratch.path("s.sqlite"))
         let cases: [(file: String, text: String, message: String)] = [
-            ("bad.yaml", "name: x\nseeds: [0, 1\n", "bad.yaml:3:1: malformed YAML"),
-            ("bad.yaml", "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 0}}\n", "bad.yaml:3:26: key 'envs.Pendulum.steps'"),
+            ("bad.yaml", "name: x\nseeds: [0, 1\n", "mcpo-sweep: error: bad.yaml:3:1: malformed YAML"),
+            ("bad.yaml", "name: x\nseeds: 2\nenvs: {Pendulum: {steps: 0}}\n", "mcpo-sweep: error: bad.yaml:3:26: key 'envs.Pendulum.steps'"),
             ("changed.yaml", tinySweep.replacingOccurrences(of: "seeds: 2", with: "seeds: 3"),
-             "changed.yaml: s.sqlite: sweep 'tiny' is already stored with a different spec (seeds: [0, 1] → [0, 1, 2])"),
+             "mcpo-sweep: error: changed.yaml: s.sqlite: sweep 'tiny' is already stored with a different spec (seeds: [0, 1] → [0, 1, 2])"),
         ]
         for c in cases {
             scratch.write(c.file, c.text)
@@ -85,10 +85,10 @@ import Testing
         }
         let missing = try sweep(["status", "--db", "none.sqlite", "--json"], in: scratch.url)
         #expect(missing.status == 2)
-        #expect(missing.stderr == "none.sqlite: no such store\n")
+        #expect(missing.stderr == "mcpo-sweep: error: none.sqlite: no such store\n")
         #expect(!FileManager.default.fileExists(atPath: scratch.path("none.sqlite")))
         let flag = try sweep(["run", "tiny.yaml", "--workers", "zero"], in: scratch.url)
-        #expect(flag.status != 0)
+        #expect(flag.status == 64)
         #expect(flag.stderr.filter { $0 == "\n" }.count == 1, "\(flag.stderr)")
     }
 

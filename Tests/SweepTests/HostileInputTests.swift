@@ -46,7 +46,7 @@ import Testing
                 guard result.status == 0 else {
                     refused += 1
                     #expect(result.lines == 1, "\(label): \(result.stderr)")
-                    #expect(result.stderr.hasPrefix(file + ":"), "\(label): \(result.stderr)")
+                    #expect(result.stderr.hasPrefix("mcpo-sweep: error: " + file + ":"), "\(label): \(result.stderr)")
                     #expect(!FileManager.default.fileExists(atPath: db), "\(label): a refused file created a store")
                     continue
                 }

@@ -40,7 +40,7 @@ import Testing
                           ["cancel", "resume", "--db", db]] {
             let result = try Self.runUnprivileged(sweepTool, arguments, in: scratch.url)
             #expect(result.status == 5 && result.lines == 1
-                        && result.stderr.hasPrefix("\(db): the store cannot be written here (Permission denied)"),
+                        && result.stderr.hasPrefix("mcpo-sweep: error: \(db): the store cannot be written here (Permission denied)"),
                     "\(arguments.joined(separator: " ")): exit \(result.status): \(result.stderr)")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
@@ -79,7 +79,7 @@ import Testing
             #expect(result.status == 0, "\(arguments.joined(separator: " ")): exit \(result.status): \(result.stderr)")
         }
         let run = try Tool.run(["run", file, "--db", db], in: scratch.url)
-        #expect(run.status == 5 && run.stderr == "\(db): the store cannot be written here (Read-only file system); status, list, logs and mcpo-report can read it\n")
+        #expect(run.status == 5 && run.stderr == "mcpo-sweep: error: \(db): the store cannot be written here (Read-only file system); status, list, logs and mcpo-report can read it\n")
     }
 
     /// Runs `tool arguments`, as nobody when this process is root (via util-linux's setpriv).

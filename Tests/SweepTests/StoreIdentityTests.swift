@@ -42,8 +42,8 @@ import Testing
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch.path("mcpo.sqlite" + suffix)) }
         scheduler.waitUntilExit()
         #expect(scheduler.terminationStatus == 6)
-        #expect(Self.lines(scratch) == ["sweep 'long': 2 runs stored in mcpo.sqlite",
-                                        "sweep 'long': mcpo.sqlite: the store was deleted while in use; stopped (what it held is gone with it)"])
+        #expect(Self.lines(scratch) == ["mcpo-sweep: sweep 'long': 2 runs stored in mcpo.sqlite",
+                                        "mcpo-sweep: error: sweep 'long': mcpo.sqlite: the store was deleted while in use; stopped (what it held is gone with it)"])
         #expect(workers.count == 2 && workers.allSatisfy { kill($0, 0) != 0 })  // no worker trains on
         #expect(!FileManager.default.fileExists(atPath: scratch.path("mcpo.sqlite")))  // nothing recreated it
     }
@@ -60,7 +60,7 @@ import Testing
         #expect(rename(other, scratch.path("mcpo.sqlite")) == 0)
         scheduler.waitUntilExit()
         #expect(scheduler.terminationStatus == 6)
-        #expect(Self.lines(scratch).last?.hasPrefix("sweep 'long': mcpo.sqlite: the store was replaced by another file while in use; stopped without writing to it") == true,
+        #expect(Self.lines(scratch).last?.hasPrefix("mcpo-sweep: error: sweep 'long': mcpo.sqlite: the store was replaced by another file while in use; stopped without writing to it") == true,
                 "\(Self.lines(scratch))")
         #expect(FileManager.default.contents(atPath: scratch.path("mcpo.sqlite")) == bytes)
         #expect(!FileManager.default.fileExists(atPath: scratch.path("mcpo.sqlite-wal")))  // the old log moved aside
@@ -78,7 +78,7 @@ extension StoreIdentityTests {
         #expect(unlink(scratch.path("mcpo.sqlite-wal")) == 0)
         scheduler.waitUntilExit()
         #expect(scheduler.terminationStatus == 6)
-        #expect(Self.lines(scratch).last == "sweep 'long': mcpo.sqlite: the store's write-ahead log (mcpo.sqlite-wal) was deleted "
+        #expect(Self.lines(scratch).last == "mcpo-sweep: error: sweep 'long': mcpo.sqlite: the store's write-ahead log (mcpo.sqlite-wal) was deleted "
                 + "while in use; stopped after copying what it held into the store (run the command again to continue)")
         let store = try Store.openReadOnly(path: scratch.path("mcpo.sqlite"))
         #expect(try store.runs().count == 2)

@@ -45,7 +45,7 @@ import Testing
         let log = (try? String(contentsOf: scratch.url.appendingPathComponent("s.err"), encoding: .utf8)) ?? ""
         #expect(scheduler.terminationStatus == 4, "\(log)")
         let lines = log.split(separator: "\n").filter { !$0.contains("\r") && !$0.hasPrefix("[tiny] runs") }
-        #expect(lines.last?.hasPrefix("sweep 'tiny': stopped: cannot start a worker") == true, "\(log)")
+        #expect(lines.last?.hasPrefix("mcpo-sweep: error: sweep 'tiny': stopped: cannot start a worker") == true, "\(log)")
         let runs = try Store.openReadOnly(path: scratch.path("mcpo.sqlite")).runs()
         #expect(runs.count == 4 && runs.allSatisfy { $0.status == .pending }, "\(runs.map { "\($0.status) \($0.error ?? "")" })")
     }
@@ -58,7 +58,7 @@ import Testing
         let result = try Tool.run(["-c", "ulimit -n 128 && exec \"$0\" run tiny.yaml --workers 2", binary], in: scratch.url,
                                   executable: "/bin/sh")
         #expect(result.status == 4, "\(result.stderr)")
-        #expect(result.stderr == "cannot start workers: only 128 open files allowed (ulimit -n), 256 needed; raise the limit\n")
+        #expect(result.stderr == "mcpo-sweep: error: cannot start workers: only 128 open files allowed (ulimit -n), 256 needed; raise the limit\n")
         #expect(!FileManager.default.fileExists(atPath: scratch.path("mcpo.sqlite")))
     }
 }
