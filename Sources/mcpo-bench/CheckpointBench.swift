@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import ExperimentStore
 import Foundation
 import Trainer
@@ -40,18 +41,17 @@ struct CheckpointBench: ParsableCommand {
     var json = false
 
     func run() throws {
-        guard let info = MethodCatalog.method(named: method) else {
-            throw ValidationError("unknown method '\(method)'; valid: \(MethodCatalog.names.joined(separator: ", "))")
-        }
+        let info = try BenchInput.method(method)
         guard iterations > 0, actors > 0, horizon > 0, interval >= 0 else {
-            throw ValidationError("--iterations, --actors and --horizon must be > 0, --interval ≥ 0")
+            throw CLIFailure.badInput("--iterations, --actors and --horizon: expected whole numbers > 0, --interval: a number ≥ 0; "
+                + "found \(iterations), \(actors), \(horizon), \(interval)")
         }
-        var config = TrainingConfig(method: info.name, env: env, seed: seed, steps: iterations * horizon * actors)
+        var config = TrainingConfig(method: info.name, env: try BenchInput.environment(env), seed: seed, steps: iterations * horizon * actors)
         config.actors = actors
         config.horizon = horizon
         if info.name == "MCPO" { config.params["N"] = Double(memorySize) }
         let trainer: Trainer
-        do { trainer = try Trainer(config: config) } catch { throw ValidationError("\(error)") }
+        do { trainer = try Trainer(config: config) } catch { throw CLIFailure.badInput("\(error)") }
 
         // A real store in a temporary directory, the run claimed as a worker would.
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mcpo-bench-\(UUID().uuidString)")
@@ -64,7 +64,7 @@ struct CheckpointBench: ParsableCommand {
                    env: env, seed: seed, steps: config.steps),
         ])
         let me = WorkerID.current
-        guard let run = try store.claimNextRun(worker: me, leaseSeconds: 600) else { throw ValidationError("no run to claim") }
+        guard let run = try store.claimNextRun(worker: me, leaseSeconds: 600) else { throw CLIFailure(ExitStatus.internalError, "internal error: no run to claim") }
 
         let sink = Sink()
         var training = 0.0, encoding = 0.0, writing = 0.0, checkpoints = 0, bytes = 0
@@ -89,10 +89,10 @@ struct CheckpointBench: ParsableCommand {
         }
         // Restoring: read, check, decode, rebuild the trainer (environments replayed).
         let t4 = now()
-        guard let stored = try store.checkpoint(runID: run.id) else { throw ValidationError("no checkpoint was written") }
+        guard let stored = try store.checkpoint(runID: run.id) else { throw CLIFailure(ExitStatus.internalError, "internal error: no checkpoint was written") }
         let restored = try Trainer(checkpointData: stored.state, format: stored.format)
         let restoreSeconds = now() - t4
-        guard restored.stepsDone == stored.step else { throw ValidationError("restored at the wrong step") }
+        guard restored.stepsDone == stored.step else { throw CLIFailure(ExitStatus.internalError, "internal error: restored at the wrong step") }
 
         let perCheckpoint = checkpoints > 0 ? (encoding + writing) / Double(checkpoints) : 0
         let iteration = training / Double(iterations)

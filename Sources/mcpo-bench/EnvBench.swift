@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Environments
 import Foundation
 
@@ -26,9 +27,11 @@ struct EnvBench: ParsableCommand {
     var json = false
 
     func run() throws {
-        guard episodes > 0 else { throw ValidationError("--episodes must be > 0, found \(episodes)") }
+        guard episodes > 0 else { throw CLIFailure.badInput("--episodes: expected a whole number > 0, found \(episodes)") }
         let vec: VectorEnv
-        do { vec = try VectorEnv(name: env, count: 1, seed: seed) } catch { throw ValidationError("\(error)") }
+        do { vec = try VectorEnv(name: try BenchInput.environment(env), count: 1, seed: seed) } catch let error as CLIFailure {
+            throw error
+        } catch { throw CLIFailure.badInput("\(error)") }
         let o = vec.observationSize, width = vec.actionSpace.width
         let obs = UnsafeMutablePointer<Float>.allocate(capacity: o), final = UnsafeMutablePointer<Float>.allocate(capacity: o)
         let action = UnsafeMutablePointer<Float>.allocate(capacity: width)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import ExperimentStore
 import Foundation
 import LinearAlgebra
@@ -33,10 +34,11 @@ struct ProjectBench: ParsableCommand {
 
     func run() throws {
         let spec: SweepSpec
-        do { spec = try SweepParser.parse(contentsOf: file) } catch { throw ValidationError("\(error)") }
+        do { spec = try SweepParser.parse(contentsOf: file) } catch { throw CLIFailure.badInput("\(error)") }
         let runs = spec.expand()
         guard !runs.isEmpty, workers >= 1, efficiency > 0 && efficiency <= 1 else {
-            throw ValidationError("nothing to project (no runs, --workers < 1 or --efficiency outside (0, 1])")
+            throw CLIFailure.badInput("nothing to project (no runs, --workers < 1 or --efficiency outside (0, 1]): "
+                + "found \(runs.count) runs, --workers \(workers), --efficiency \(efficiency)")
         }
         var index: [String: Int] = [:]  // shape JSON → its entry in `shapes`
         var shapes: [(label: String, rate: Double, runs: Int, hours: Double)] = []

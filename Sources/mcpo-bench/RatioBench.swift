@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Foundation
 import LinearAlgebra
 import Trainer
@@ -29,12 +30,13 @@ struct RatioBench: ParsableCommand {
     var json = false
 
     func run() throws {
+        _ = try BenchInput.environment(env)
         let ppo = TrainingConfig(method: "PPO", env: env, seed: 0, steps: steps, params: ["clip": 0.2])
         let info = MethodCatalog.method(named: "MCPO")!
         var mcpo: [TrainingConfig] = []
         for n in sizes {
             var c = TrainingConfig(method: "MCPO", env: env, seed: 0, steps: steps, params: ["N": Double(n)])
-            try apply(params: params, to: &c)
+            try BenchInput.apply(params: params, to: &c, method: info)
             c.choices = info.resolvedChoices(c.choices)
             mcpo.append(c)
         }

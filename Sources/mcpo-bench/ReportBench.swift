@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Environments
 import ExperimentStore
 import Foundation
@@ -36,7 +37,7 @@ struct ReportBench: ParsableCommand {
     static let mcpo = ["alpha_mean", "beta_max_fraction", "memory_size", "memory_writes", "attention_entropy", "attention_argmax_slot"]
 
     func run() throws {
-        let spec = try SweepParser.parse(contentsOf: sweep)
+        let spec = try BenchInput.file { try SweepParser.parse(contentsOf: sweep) }
         let planned = spec.expand()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcpo-report-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -70,7 +71,7 @@ struct ReportBench: ParsableCommand {
         }
         let fillSeconds = Date().timeIntervalSince(fill)
         let reader = try Store.openReadOnly(path: path)
-        let d = try Dashboard.load(contentsOf: dashboard)
+        let d = try BenchInput.file { try Dashboard.load(contentsOf: dashboard) }
         var renders: [Double] = []
         for _ in 0..<3 {
             let out = directory.appendingPathComponent("dash-\(UUID().uuidString)").path

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Foundation
 import LinearAlgebra
 import Trainer
@@ -9,6 +10,7 @@ struct Bench: ParsableCommand {
         commandName: "mcpo-bench",
         abstract: "Measure throughput on one core: whole training, or an environment alone.",
         discussion: "Examples: mcpo-bench ppo --env Pendulum --json; mcpo-bench env --env MiniGrid-Unlock --policy random",
+        version: ProjectVersion.line(tool: BenchInput.tool),
         subcommands: [TrainBench.self, EnvBench.self, CheckpointBench.self, RatioBench.self, ProjectBench.self, KernelCommand.self, ReportBench.self],
         defaultSubcommand: TrainBench.self)
 }
@@ -47,11 +49,9 @@ struct TrainBench: ParsableCommand {
     var json = false
 
     func run() throws {
-        guard let info = MethodCatalog.method(named: method) else {
-            throw ValidationError("unknown method '\(method)'; valid: \(MethodCatalog.names.joined(separator: ", "))")
-        }
-        var config = TrainingConfig(method: info.name, env: env, seed: seed, steps: steps)
-        try apply(params: params, to: &config)
+        let info = try BenchInput.method(method)
+        var config = TrainingConfig(method: info.name, env: try BenchInput.environment(env), seed: seed, steps: steps)
+        try BenchInput.apply(params: params, to: &config, method: info)
         if let memorySize { config.params["N"] = Double(memorySize) }
         config.actors = actors
         config.clippedActionLikelihood = clippedActionLikelihood
@@ -79,19 +79,10 @@ struct TrainBench: ParsableCommand {
     }
 }
 
-/// `--param key=value` items into a config: a number is a hyperparameter, a word an option.
-func apply(params: [String], to config: inout TrainingConfig) throws {
-    for item in params {
-        let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { throw ValidationError("--param expects key=value, found '\(item)'") }
-        if let value = Double(parts[1]) { config.params[parts[0]] = value } else { config.choices[parts[0]] = parts[1] }
-    }
-}
-
 /// Trains `config` to its end on this core: env steps/s, seconds, the trainer and its metrics.
 func measure(_ config: TrainingConfig) throws -> (rate: Double, seconds: Double, trainer: Trainer, sink: MemoryMetricSink) {
     let trainer: Trainer
-    do { trainer = try Trainer(config: config) } catch { throw ValidationError("\(error)") }
+    do { trainer = try Trainer(config: config) } catch { throw CLIFailure.badInput("\(error)") }
     let sink = MemoryMetricSink()
     let start = DispatchTime.now().uptimeNanoseconds
     try trainer.train(sink: sink)
@@ -100,4 +91,6 @@ func measure(_ config: TrainingConfig) throws -> (rate: Double, seconds: Double,
 }
 
 NumericPlatform.useBestKernel()  // may replace the process (OpenBLAS's kernel is chosen at load)
-Bench.main()
+// `mcpo-bench METHOD …` is `mcpo-bench train METHOD …`: a method name is a first argument too.
+CLI.main(Bench.self, tool: BenchInput.tool, accepting: { MethodCatalog.method(named: $0) != nil },
+         otherNames: (label: "methods", names: MethodCatalog.names))
