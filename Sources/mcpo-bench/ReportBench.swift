@@ -30,6 +30,9 @@ struct ReportBench: ParsableCommand {
     @Option(help: "Keep the synthetic store at this path (for `mcpo-report serve` and wrk).")
     var keep: String?
 
+    @Flag(help: "Print {\"runs\", \"metric_values\", \"iterations\", \"fill_seconds\", \"dashboard_seconds\": [...], \"dashboard_median_seconds\", \"run_page_ms\": {\"median\", \"p95\", \"max\"}, \"requests\"} as JSON.")
+    var json = false
+
     /// Metric keys every run records, with those of MCPO; 15 for most methods.
     static let common = ["score", "episodes", "episode_return_mean", "episode_length_mean", "policy_loss", "value_loss",
                          "entropy", "approx_kl", "kl_old_new", "mean_out_of_bounds", "log_std", "beta", "clip_fraction",
@@ -37,6 +40,9 @@ struct ReportBench: ParsableCommand {
     static let mcpo = ["alpha_mean", "beta_max_fraction", "memory_size", "memory_writes", "attention_entropy", "attention_argmax_slot"]
 
     func run() throws {
+        guard iterations >= 1, requests >= 1 else {
+            throw CLIFailure.badInput("--iterations and --requests: expected whole numbers ≥ 1, found \(iterations) and \(requests)")
+        }
         let spec = try BenchInput.file { try SweepParser.parse(contentsOf: sweep) }
         let planned = spec.expand()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcpo-report-bench-\(UUID().uuidString)")
@@ -88,9 +94,20 @@ struct ReportBench: ParsableCommand {
             latencies.append(Date().timeIntervalSince(t))
         }
         latencies.sort()
+        let median = latencies[latencies.count / 2], p95 = latencies[Int(Double(latencies.count) * 0.95)], slowest = latencies.last!
+        if json {
+            let object: [String: Any] = [
+                "runs": ids.count, "metric_values": rows, "iterations": iterations, "fill_seconds": fillSeconds,
+                "dashboard": dashboard, "dashboard_seconds": renders, "dashboard_median_seconds": renders.sorted()[1],
+                "run_page_ms": ["median": median * 1000, "p95": p95 * 1000, "max": slowest * 1000], "requests": requests,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
         func ms(_ s: Double) -> String { String(format: "%.1f ms", s * 1000) }
         print("store: \(ids.count) runs, \(rows) metric values (\(iterations) iterations), filled in \(String(format: "%.1f", fillSeconds)) s\(keep.map { " at \($0)" } ?? "")")
         print("dashboard \(dashboard): \(renders.map { String(format: "%.2f s", $0) }.joined(separator: ", ")) (HTML + SVG + PNG files; median \(String(format: "%.2f s", renders.sorted()[1])))")
-        print("run page (built in process, \(requests) runs): median \(ms(latencies[latencies.count / 2])), p95 \(ms(latencies[Int(Double(latencies.count) * 0.95)])), max \(ms(latencies.last!))")
+        print("run page (built in process, \(requests) runs): median \(ms(median)), p95 \(ms(p95)), max \(ms(slowest))")
     }
 }
