@@ -26,11 +26,4 @@ public enum ExitStatus {
     /// Stopped by signal `n` (SIGINT 2, SIGTERM 15 after checkpointing; the shell reports the
     /// same for a process killed outright).
     public static func signal(_ n: Int32) -> Int32 { 128 + n }
-
-    /// Every fixed status with its name, as docs/cli.md lists them (128+N aside).
-    public static let all: [(code: Int32, name: String)] = [
-        (success, "success"), (runsFailed, "runs failed"), (badInput, "bad input"), (cancelled, "cancelled"),
-        (cannotStartWorkers, "cannot start workers"), (storeUnavailable, "store unavailable"), (storeGone, "store gone"),
-        (usage, "usage"), (internalError, "internal error"),
-    ]
 }
