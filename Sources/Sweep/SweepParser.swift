@@ -390,7 +390,7 @@ private struct Reader {
         let items = try pairs(node, key: "methods", "a mapping of methods to their hyperparameters")
         guard !items.isEmpty else { throw expected(node, key: "methods", "at least one method", found: "none") }
         var seen: [String: String] = [:]
-        return try items.map { key, keyNode, value in
+        return try items.flatMap { key, keyNode, value -> [SweepSpec.MethodEntry] in
             guard let info = methods.first(where: { $0.name.lowercased() == key.lowercased() }) else {
                 throw unknownKey(keyNode, key: key, path: "methods.\(key)", valid: methods.map(\.name), what: "a method")
             }
@@ -398,8 +398,21 @@ private struct Reader {
                 throw expected(keyNode, key: "methods.\(key)", "each method once", found: "\(info.name) again (as '\(earlier)' before)")
             }
             seen[info.name] = key
+            // A list of blocks: the method's runs are the union of their grids.
+            if case .sequence(let blocks) = value {
+                guard !blocks.isEmpty else {
+                    throw expected(value, key: "methods.\(key)", "a mapping of \(info.name)'s hyperparameters or a non-empty list of them", found: "an empty list")
+                }
+                return try blocks.enumerated().map { i, block in
+                    guard case .mapping = block else {
+                        throw expected(block, key: "methods.\(key)[\(i)]", "a mapping of \(info.name)'s hyperparameters")
+                    }
+                    let (params, settings) = try methodParams(block, info: info, key: "methods.\(key)[\(i)]")
+                    return SweepSpec.MethodEntry(name: info.name, params: params, settings: settings)
+                }
+            }
             let (params, settings) = try methodParams(value, info: info, key: "methods.\(key)")
-            return SweepSpec.MethodEntry(name: info.name, params: params, settings: settings)
+            return [SweepSpec.MethodEntry(name: info.name, params: params, settings: settings)]
         }
     }
 

@@ -71,12 +71,24 @@ public struct SweepSpec: Equatable, Sendable {
             var seeds: [UInt64]
             var defaults: [String: SettingValues]
             var envs: [String: [String: SettingValues]]
-            var methods: [String: MethodEntry.Canonical]
+            var methods: [String: Blocks]
+        }
+        /// One block as before; several (a method given as a list of grids) as a list.
+        enum Blocks: Encodable {
+            case one(MethodEntry.Canonical), several([MethodEntry.Canonical])
+            func encode(to encoder: Encoder) throws {
+                switch self {
+                case .one(let block): try block.encode(to: encoder)
+                case .several(let blocks): var c = encoder.singleValueContainer(); try c.encode(blocks)
+                }
+            }
         }
         let canonical = Canonical(
             name: name, seeds: seeds, defaults: defaults,
             envs: Dictionary(uniqueKeysWithValues: envs.map { ($0.name, $0.settings) }),
-            methods: Dictionary(uniqueKeysWithValues: methods.map { ($0.name, MethodEntry.Canonical(entry: $0)) }))
+            methods: Dictionary(grouping: methods, by: \.name).mapValues { entries in
+                entries.count == 1 ? .one(MethodEntry.Canonical(entry: entries[0])) : .several(entries.map { MethodEntry.Canonical(entry: $0) })
+            })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try! encoder.encode(canonical), as: UTF8.self)

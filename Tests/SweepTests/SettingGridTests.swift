@@ -97,4 +97,23 @@ import Trainer
         #expect(runs.filter { $0.config.method == "PPO" }.count == 12)
         #expect(runs.filter { $0.config.method == "MCPO" }.count == 6)
     }
+
+    @Test func aMethodGivenAListOfBlocksRunsTheirUnion() throws {
+        let spec = try parse("""
+            name: u
+            seeds: 1
+            envs: {Pendulum: {steps: 10}}
+            methods:
+              PPO:
+                - {clip: 0.1, epochs: [3, 4]}
+                - {clip: [0.2, 0.3]}
+            """)
+        #expect(spec.expand().map { "\($0.value) \($0.config.epochs)" } == ["0.1 3", "0.1 4", "0.2 10", "0.3 10"])
+        #expect(spec.canonicalJSON.contains(#""PPO":[{"clip":[0.1],"settings":{"epochs":[3,4]}},{"clip":[0.2,0.3]}]"#))
+        // Blocks that overlap would run one config twice: refused.
+        #expect(throws: SweepFileError.self) {
+            try parse("name: u\nseeds: 1\nenvs: {Pendulum: {steps: 10}}\nmethods:\n  PPO: [{clip: 0.1}, {clip: [0.1, 0.2]}]\n")
+        }
+        #expect(throws: SweepFileError.self) { try parse("name: u\nseeds: 1\nenvs: {Pendulum: {steps: 10}}\nmethods: {PPO: []}\n") }
+    }
 }

@@ -13,6 +13,7 @@ import Testing
          ["Pendulum": (1_000_000, 4), "LunarLander": (1_000_000, 4), "BipedalWalker": (5_000_000, 32)]),
         ("minigrid.yaml", 120, 60 * 100_000 + 60 * 1_000_000,
          ["MiniGrid-Unlock": (100_000, 4), "MiniGrid-UnlockPickup": (1_000_000, 4)]),
+        ("ablation.yaml", 45, 45 * 50_000_000, ["BipedalWalkerHardcore": (50_000_000, 128)]),
     ]
 
     @Test(arguments: expected.map(\.0))
@@ -36,5 +37,14 @@ import Testing
         #expect(grid == ["KLAdaptive": [0.003, 0.01, 0.03], "KLFixed": [0.01, 0.1, 1], "PPO": [0.1, 0.2, 0.3],
                          "MDPO": [0.5, 1, 2], "VMPO": [0.1, 1, 5], "MCPO": [5, 10, 40]])
         #expect(Set(runs.map(\.config.seed)) == [0, 1, 2, 3, 4])
+    }
+
+    @Test func ablationIsSection45() throws {
+        let runs = try SweepParser.parse(contentsOf: Repo.sweep("ablation.yaml")).expand()
+        var configs: [String: Int] = [:]
+        for run in runs { configs["N=\(Int(run.value)) \(run.config.choices["ablation"] ?? "none")", default: 0] += 1 }
+        #expect(configs == ["N=10 none": 5, "N=10 no_psi": 5, "N=10 annealed_beta": 5, "N=10 frequent_writing": 5,
+                            "N=10 uniform_writing": 5, "N=10 mean_psi": 5, "N=10 half_features": 5, "N=5 none": 5, "N=40 none": 5])
+        #expect(runs.allSatisfy { $0.config.params["beta_max"] == 10 && $0.config.params["beta_min"] == 0.01 })
     }
 }
