@@ -31,10 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
         let store: any ResultsReader
         do {
             store = try Table1.openStore(path: db)
-        } catch let error as ReportError {
-            fail(error.description)
         } catch {
-            fail("\(error)")
+            Output.fail(error)   // a busy store is 5, like every tool's
         }
         var isDirectory: ObjCBool = false
         let hasDashboards = FileManager.default.fileExists(atPath: dashboards, isDirectory: &isDirectory) && isDirectory.boolValue
