@@ -186,14 +186,7 @@ public struct Aggregate: Equatable, Sendable {
                 + "  \"resamples\": \(resamples),\n  \"rows\": [\n" + items.joined(separator: ",\n") + "\n  ],\n"
                 + "  \"sweep\": \(Format.json(sweep)),\n  \"tasks\": [\(tasks.map(Format.json).joined(separator: ", "))]\n}\n"
         case .term, .latex:
-            var widths = header.map(\.count)
-            for l in lines { for (i, c) in l.enumerated() { widths[i] = max(widths[i], c.count) } }
-            func line(_ l: [String]) -> String {
-                l.enumerated().map { i, c in i == l.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count + 2) }.joined()
-            }
-            var out = "Aggregate · sweep '\(sweep)'\n" + line(header) + "\n"
-            for l in lines { out += line(l) + "\n" }
-            return out + note + "\n"
+            return "Aggregate · sweep '\(sweep)'\n" + Format.aligned([header] + lines) + note + "\n"
         }
     }
 

@@ -123,14 +123,7 @@ public struct AtariTable: Equatable, Sendable {
             for l in lines { out += l.map(Table1.latexEscape).joined(separator: " & ") + " \\\\\n" }
             return out + "\\bottomrule\n\\end{tabular}\n\n{\\footnotesize \(Table1.latexEscape(note))}\n"
         case .term:
-            var widths = header.map(\.count)
-            for l in lines { for (i, c) in l.enumerated() { widths[i] = max(widths[i], c.count) } }
-            func line(_ l: [String]) -> String {
-                l.enumerated().map { i, c in i == l.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count + 2) }.joined()
-            }
-            var out = "Atari · sweep '\(sweep)' · score: \(rule.rawValue)\n" + line(header) + "\n"
-            for l in lines { out += line(l) + "\n" }
-            return out + note + "\n"
+            return "Atari · sweep '\(sweep)' · score: \(rule.rawValue)\n" + Format.aligned([header] + lines) + note + "\n"
         }
     }
 }

@@ -87,14 +87,8 @@ extension Curves {
     public static func figure(store: any ResultsReader, sweeps names: [String], options: CurveOptions) throws
         -> (figure: LineFigure, notices: [String])
     {
-        var notices: [String] = [], chosen: [Table1.SweepChoice] = []
-        if names.isEmpty {
-            let choice = try Table1.chooseSweep(named: nil, in: store)
-            if let n = choice.notice { notices.append(n) }
-            chosen = [choice]
-        } else {
-            for name in names { chosen.append(try Table1.chooseSweep(named: name, in: store)) }
-        }
+        let (chosen, notice) = try Table1.chooseSweeps(named: names, in: store)
+        let notices = [notice].compactMap { $0 }
         var curves: [RunCurve] = []
         for c in chosen { curves += runCurves(try store.sweepMetrics(sweepID: c.id), options: options) }
         guard !curves.isEmpty else {

@@ -44,4 +44,18 @@ public enum Format {
         }
         return out + "\""
     }
+
+    /// Rows of cells as plain text: each column padded to its widest cell plus two spaces, the
+    /// last column not padded; one line per row, each ending in a newline.
+    public static func aligned(_ rows: [[String]]) -> String {
+        var widths: [Int] = []
+        for row in rows {
+            for (i, cell) in row.enumerated() {
+                if i < widths.count { widths[i] = max(widths[i], cell.count) } else { widths.append(cell.count) }
+            }
+        }
+        return rows.map { row in
+            row.enumerated().map { i, c in i == row.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count + 2) }.joined() + "\n"
+        }.joined()
+    }
 }

@@ -49,6 +49,22 @@ extension Table1 {
         return SweepChoice(id: latest.id, name: latest.name, all: names, explicit: false)
     }
 
+    /// The sweeps `names` asks for, each once in the order given (they must exist); none: the
+    /// default choice of `chooseSweep`, with its notice for standard error.
+    public static func chooseSweeps(named names: [String], in store: any ResultsReader) throws
+        -> (choices: [SweepChoice], notice: String?)
+    {
+        guard !names.isEmpty else {
+            let choice = try chooseSweep(named: nil, in: store)
+            return ([choice], choice.notice)
+        }
+        var choices: [SweepChoice] = []
+        for name in names where !choices.contains(where: { $0.name == name }) {
+            choices.append(try chooseSweep(named: name, in: store))
+        }
+        return (choices, nil)
+    }
+
     /// Every finished run of the sweep with its score under `rule` (the `score` metric at the
     /// run's largest step for `final`), flagged when its metrics show the collapse signature.
     /// Runs that are not 'done' are ignored; a 'done' run without the rule's metric is returned

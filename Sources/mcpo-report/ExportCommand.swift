@@ -34,14 +34,8 @@ struct ExportCommand: ParsableCommand {
         Output.reporting {
             if format == .parquet { _ = try Export.render([], format: .parquet, wide: wide) }
             let store = try Table1.openStore(path: db)
-            var chosen: [Table1.SweepChoice] = []
-            if sweep.isEmpty {
-                let choice = try Table1.chooseSweep(named: nil, in: store)
-                if let notice = choice.notice { Output.warn(notice) }
-                chosen = [choice]
-            } else {
-                chosen = try sweep.map { try Table1.chooseSweep(named: $0, in: store) }
-            }
+            let (chosen, notice) = try Table1.chooseSweeps(named: sweep, in: store)
+            if let notice { Output.warn(notice) }
             let data = try chosen.map { (name: $0.name, data: try store.sweepMetrics(sweepID: $0.id)) }
             let result = try Export.render(data, format: format, wide: wide)
             if let out {

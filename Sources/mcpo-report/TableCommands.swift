@@ -67,16 +67,8 @@ struct TableOptions: ParsableArguments {
         let referenceTable = try reference.map { try ReferenceTable(contentsOf: $0) }
         if db.isEmpty { throw ReportError.badOption("--db: expected the path of the store, found an empty path") }
         let store = try Table1.openStore(path: db)
-        var choices: [Table1.SweepChoice] = []
-        if sweep.isEmpty {
-            let choice = try Table1.chooseSweep(named: nil, in: store)
-            if let notice = choice.notice { Output.warn(notice) }
-            choices = [choice]
-        } else {
-            for name in sweep where !choices.contains(where: { $0.name == name }) {
-                choices.append(try Table1.chooseSweep(named: name, in: store))
-            }
-        }
+        let (choices, notice) = try Table1.chooseSweeps(named: sweep, in: store)
+        if let notice { Output.warn(notice) }
         var (table, unscored, warnings) = try Table1.load(
             from: store, sweeps: choices, grouping: grouping, reference: referenceTable, rule: score,
             statistic: CellStatistic(stat: stat, ci: ci))
