@@ -68,7 +68,8 @@ let package = Package(
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Networks", "Environments", "BinaryCoding"]),
         .testTarget(name: "ExperimentStoreTests", dependencies: ["ExperimentStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "ExperimentStore", "Trainer", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "ExperimentStore", "Trainer", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "ExperimentStore", "Trainer", .product(name: "GRDB", package: "GRDB.swift")],
+                    exclude: ["Fixtures"]),   // read by path (#filePath), as the repository's other files
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "LivePageTests", dependencies: ["LivePage", "Report", "ExperimentStore", "Figures"]),
     ]

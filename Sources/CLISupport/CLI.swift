@@ -119,13 +119,7 @@ public enum CLI {
                                                  accepting: (String) -> Bool = { _ in false },
                                                  otherNames: (label: String, names: [String])? = nil) -> Never {
         let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
-        refuseUnknownCommand(root, tool: tool, arguments: arguments, accepting: accepting, otherNames: otherNames)
-        var command: ParsableCommand
-        do {
-            command = try root.parseAsRoot(arguments)
-        } catch {
-            exitForParseError(error, root: root, tool: tool, arguments: arguments)
-        }
+        var command = parse(root, tool: tool, arguments: arguments, accepting: accepting, otherNames: otherNames)
         do {
             try injectedFault()
             try command.run()
@@ -135,17 +129,22 @@ public enum CLI {
         Foundation.exit(ExitStatus.success)
     }
 
+    /// The parsed command, or one error line and the exit (an unknown command, a refused option).
+    static func parse<Root: ParsableCommand>(_ root: Root.Type, tool: String, arguments: [String], accepting: (String) -> Bool,
+                                           otherNames: (label: String, names: [String])?) -> ParsableCommand {
+        refuseUnknownCommand(root, tool: tool, arguments: arguments, accepting: accepting, otherNames: otherNames)
+        do {
+            return try root.parseAsRoot(arguments)
+        } catch {
+            exitForParseError(error, root: root, tool: tool, arguments: arguments)
+        }
+    }
+
     /// `main` for a root whose commands may be asynchronous.
     public static func main<Root: AsyncParsableCommand>(_ root: Root.Type, tool: String, arguments: [String]? = nil,
                                                       accepting: (String) -> Bool = { _ in false }) async -> Never {
         let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
-        refuseUnknownCommand(root, tool: tool, arguments: arguments, accepting: accepting, otherNames: nil)
-        var command: ParsableCommand
-        do {
-            command = try root.parseAsRoot(arguments)
-        } catch {
-            exitForParseError(error, root: root, tool: tool, arguments: arguments)
-        }
+        var command = parse(root, tool: tool, arguments: arguments, accepting: accepting, otherNames: nil)
         do {
             try injectedFault()
             if var asynchronous = command as? AsyncParsableCommand {
