@@ -10,6 +10,9 @@ scripts/install-deps.sh --test
 # would build them); both passes below reuse it.
 swift build -c release --build-tests -Xswiftc -enable-testing
 
+# The PostgreSQL store's schema on a throw-away server (issue 15; a few seconds).
+scripts/postgres-schema-check.sh
+
 first=$(scripts/blas-kernel.sh)
 echo "test suite under BLAS kernel $(.build/release/mcpo-bench kernel --verbose)"
 OPENBLAS_CORETYPE=$first MCPO_EXPECTED_BLAS_KERNEL=$first swift test -c release --skip-build
