@@ -103,7 +103,7 @@ public struct Aggregate: Equatable, Sendable {
         if let against {
             guard let found = built.first(where: { $0.label == against }) else {
                 throw ReportError.badOption("--against: no row '\(against)' (rows: \(built.map(\.label).joined(separator: "; ")))"
-                    + (Suggestion.closest(to: against, among: built.map(\.label)).map { "; did you mean '\($0)'?" } ?? ""))
+                    + Suggestion.clause(for: against, among: built.map(\.label)))
             }
             reference = found
         } else {
@@ -158,10 +158,8 @@ public struct Aggregate: Equatable, Sendable {
         }
         switch format {
         case .md:
-            var out = "**Aggregate** — sweep `\(sweep)`\n\n| " + header.map(Table1.markdownEscape).joined(separator: " | ") + " |\n"
-            out += "|:--|--:|" + String(repeating: ":--|", count: header.count - 2) + "\n"
-            for l in lines { out += "| " + l.map(Table1.markdownEscape).joined(separator: " | ") + " |\n" }
-            return out + "\n" + note + "\n"
+            let align = [":--", "--:"] + Array(repeating: ":--", count: header.count - 2)
+            return "**Aggregate** — sweep `\(sweep)`\n\n" + Format.markdownTable(header, align: align, lines) + "\n" + note + "\n"
         case .csv:
             var out = "row,runs,iqm,iqm_low,iqm_high,median,median_low,median_high,mean,mean_low,mean_high,gap,gap_low,gap_high,poi,poi_low,poi_high\n"
             for r in rows {

@@ -58,4 +58,11 @@ public enum Format {
             row.enumerated().map { i, c in i == row.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count + 2) }.joined() + "\n"
         }.joined()
     }
+
+    /// A Markdown table: the header, the alignment row (`:--` or `--:` per column) and the rows,
+    /// every cell escaped; each line ends in a newline.
+    static func markdownTable(_ header: [String], align: [String], _ rows: [[String]]) -> String {
+        func line(_ cells: [String]) -> String { "| " + cells.map(Table1.markdownEscape).joined(separator: " | ") + " |\n" }
+        return line(header) + "|" + align.joined(separator: "|") + "|\n" + rows.map(line).joined()
+    }
 }

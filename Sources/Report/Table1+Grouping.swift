@@ -28,7 +28,7 @@ extension Table1 {
         let known = Set(scores.flatMap { $0.facts?.values.keys.map { $0 } ?? [] }).union([TableGrouping.signatureKey])
         for key in (grouping.rows ?? []) + grouping.columns where !known.contains(key) {
             var message = "no run has a setting '\(key)' to group by (known: \(known.sorted().joined(separator: ", ")))"
-            if let guess = Suggestion.closest(to: key, among: known.sorted()) { message += "; did you mean '\(guess)'?" }
+            message += Suggestion.clause(for: key, among: known.sorted())
             throw ReportError.badOption(message)
         }
         let columnKeys = grouping.columns
@@ -90,48 +90,47 @@ extension Table1 {
     /// and column: the settings a study varied, per method (a row names only what its own
     /// method's runs differ in).
     static func differingKeys(_ scores: [RunScore], columns: [String]) -> [String: [String]] {
-        var seen: [String: [String: RunFacts.Value]] = [:]   // (row, column) → key → first value
-        var differing: [String: Set<String>] = [:]
-        for s in scores {
-            guard let facts = s.facts else { continue }
+        let found = keysThatDiffer(scores, column: { facts, _ in columns.map { facts[$0]?.description ?? "" }.joined(separator: "\u{1}") }) { s in
             let info = MethodCatalog.method(named: s.row.method)
-            let skip = Set(columns).union(RunFacts.notRowKeys).union(info.map { [$0.signature] + $0.choices.keys } ?? [])
-            let cell = "\(s.row.label)\u{1}\(s.row.param ?? "")\u{1}\(s.row.value.map { "\($0)" } ?? "")\u{1}"
-                + columns.map { facts[$0]?.description ?? "" }.joined(separator: "\u{1}")
-            var firsts = seen[cell] ?? [:]
-            for (key, value) in facts.values where !skip.contains(key) {
-                if let first = firsts[key] {
-                    if first != value { differing[s.row.method, default: []].insert(key) }
-                } else {
-                    firsts[key] = value
-                }
-            }
-            seen[cell] = firsts
+            return Set(columns).union(RunFacts.notRowKeys).union(info.map { [$0.signature] + $0.choices.keys } ?? [])
         }
-        return differing.mapValues { $0.sorted() }
+        return Dictionary(grouping: found, by: \.method).mapValues { Set($0.map(\.key)).sorted() }
     }
 
     /// One line naming the settings that differ among the runs of some cell (other than the
     /// seed and the sweep), when the grouping pools them.
     static func pooledWarnings(_ scores: [RunScore], grouping: TableGrouping, extras: [String]) -> [String] {
         let grouped = Set((grouping.rows ?? ["method", TableGrouping.signatureKey]) + grouping.columns + extras)
-        var cells: [String: [String: RunFacts.Value]] = [:]
-        var pooled = Set<String>()
-        for s in scores {
-            guard let facts = s.facts else { continue }
+        let pooled = Set(keysThatDiffer(scores, column: { _, s in s.env }) { s in
             let info = MethodCatalog.method(named: s.row.method)
             var skip = grouped.union(["seed", "sweep"])
             if grouped.contains(TableGrouping.signatureKey), let signature = info?.signature { skip.insert(signature) }
             if grouping.rows == nil { skip.formUnion(info?.choices.keys.map { $0 } ?? []) }
-            let key = "\(s.row.label)\u{1}\(s.row.param ?? "")\u{1}\(s.row.value.map { "\($0)" } ?? "")\u{1}\(s.env)"
-            var firsts = cells[key] ?? [:]
-            for (k, v) in facts.values where !skip.contains(k) {
-                if let first = firsts[k] { if first != v { pooled.insert(k) } } else { firsts[k] = v }
-            }
-            cells[key] = firsts
-        }
+            return skip
+        }.map(\.key))
         guard !pooled.isEmpty else { return [] }
         return ["cells pool runs that differ in \(pooled.sorted().joined(separator: ", ")) (add them to --rows or --columns to separate them)"]
+    }
+
+    /// The (method, key) pairs where two runs of one cell (the run's row and `column`) have
+    /// different values of a key not in `skip`.
+    static func keysThatDiffer(_ scores: [RunScore], column: (RunFacts, RunScore) -> String,
+                               skip: (RunScore) -> Set<String>) -> [(method: String, key: String)] {
+        var firsts: [String: [String: RunFacts.Value]] = [:]   // cell → key → first value seen
+        var found: [(method: String, key: String)] = []
+        for s in scores {
+            guard let facts = s.facts else { continue }
+            let cell = "\(s.row.label)\u{1}\(s.row.param ?? "")\u{1}\(s.row.value.map { "\($0)" } ?? "")\u{1}\(column(facts, s))"
+            let skipped = skip(s)
+            for (key, value) in facts.values where !skipped.contains(key) {
+                if let first = firsts[cell]?[key] {
+                    if first != value { found.append((s.row.method, key)) }
+                } else {
+                    firsts[cell, default: [:]][key] = value
+                }
+            }
+        }
+        return found
     }
 
     /// Lexicographic order of two value lists (methods in the paper's order); nil when equal.

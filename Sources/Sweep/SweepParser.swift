@@ -95,7 +95,7 @@ private struct Reader {
 
     func unknownKey(_ keyNode: Node, key: String, path: String, valid: [String], what: String) -> SweepFileError {
         var message = "key '\(path)': expected \(what) (\(valid.joined(separator: ", "))), found '\(key)'"
-        if let guess = SweepParser.suggestion(for: key, among: valid) { message += "; did you mean '\(guess)'?" }
+        message += Suggestion.clause(for: key, among: valid)
         return error(at: keyNode, message)
     }
 
@@ -468,7 +468,7 @@ private struct Reader {
             } else {
                 var message = "key '\(path)': expected a hyperparameter of \(info.name) (\(valid.joined(separator: ", "))) "
                     + "or a training setting (sweeps/README.md), found '\(k)'"
-                if let guess = SweepParser.suggestion(for: k, among: valid + ConfigField.keys) { message += "; did you mean '\(guess)'?" }
+                message += Suggestion.clause(for: k, among: valid + ConfigField.keys)
                 throw error(at: keyNode, message)
             }
             if case .sequence(let list) = value {

@@ -12,18 +12,17 @@ struct Table2Command: ParsableCommand {
 
     func run() {
         Output.reporting {
-            var table = try options.load(grouping: TableGrouping(), title: "Table 2").bestConfiguration()
-            if let path = options.reference {
-                let reference = try ReferenceTable(contentsOf: path)
+            // Table 2's reference has one figure per method: it is read once and matched to the
+            // collapsed rows (the per-configuration rows of `load` have none to match).
+            let reference = try options.reference.map { try ReferenceTable(contentsOf: $0) }
+            var plain = options
+            plain.reference = nil
+            var table = try plain.load(grouping: TableGrouping(), title: "Table 2").bestConfiguration()
+            if let reference {
                 for i in table.cells.indices { table.cells[i].reference = reference.entry(for: table.cells[i].row, env: table.cells[i].env) }
                 for line in table.referenceBudgetWarnings { Output.warn(line) }
             }
-            let format = options.json ? .json : options.format
-            let text = format == .latex
-                ? table.renderLatex(referenceName: options.reference, options: LatexOptions(
-                    precision: options.precision, caption: options.caption, label: options.label, showN: !options.noN))
-                : table.render(format, referenceName: options.reference)
-            FileHandle.standardOutput.write(Data(text.utf8))
+            options.write(table)
         }
     }
 }

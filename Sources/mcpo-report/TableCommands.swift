@@ -45,15 +45,17 @@ struct TableOptions: ParsableArguments {
 
     /// Checks the options, reads the store and prints the table grouped by `grouping`.
     func run(grouping: TableGrouping, title: String) {
-        Output.reporting {
-            let format = json ? .json : self.format
-            let table = try load(grouping: grouping, title: title)
-            let ansi = format == .term && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            let text = format == .latex
-                ? table.renderLatex(referenceName: reference, options: LatexOptions(precision: precision, caption: caption, label: label, showN: !noN))
-                : table.render(format, ansi: ansi, referenceName: reference)
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        Output.reporting { write(try load(grouping: grouping, title: title)) }
+    }
+
+    /// Prints `table` in the chosen format (ANSI marks on a terminal unless NO_COLOR is set).
+    func write(_ table: Table1) {
+        let format = json ? .json : self.format
+        let ansi = format == .term && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let text = format == .latex
+            ? table.renderLatex(referenceName: reference, options: LatexOptions(precision: precision, caption: caption, label: label, showN: !noN))
+            : table.render(format, ansi: ansi, referenceName: reference)
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     /// The table the options ask for (its warnings already on standard error).

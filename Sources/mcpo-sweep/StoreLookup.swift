@@ -26,7 +26,7 @@ enum StoreLookup {
         if let sweep = try store.sweep(named: name) { return sweep }
         let names = try store.sweeps().map(\.name)
         var message = "\(StoreError.noSuchSweep(name: name, stored: names))"
-        if let guess = SweepParser.suggestion(for: name, among: names) { message += "; did you mean '\(guess)'?" }
+        message += Suggestion.clause(for: name, among: names)
         throw LookupError(message: message)
     }
 
