@@ -2,19 +2,18 @@
 # Applies schema/postgres/*.sql to a throw-away PostgreSQL on a loopback port and checks that the
 # schema refuses what the SQLite store's schema refuses (issue 15, first step: the schema; the
 # store on it comes next). Needs PostgreSQL's server binaries (Debian: postgresql-15). Everything
-# it starts is stopped at the end, also on failure. Usage: scripts/postgres-schema-check.sh
+# it starts (through scripts/cluster/postgres.sh) is stopped at the end, also on failure.
+# Usage: scripts/postgres-schema-check.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$bin/initdb" ] || { echo "postgres-schema-check: error: no PostgreSQL server binaries (apt-get install postgresql)" >&2; exit 2; }
 dir=$(mktemp -d /tmp/mcpo-pg-XXXXXX)
-port=${MCPO_PG_PORT:-55432}
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" = 0 ] && chown postgres "$dir"
-cleanup() { as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$dir"; }
+cleanup() { "$root/scripts/cluster/postgres.sh" stop "$dir" || true; rm -rf "$dir"; }
 trap cleanup EXIT
-as_pg "$bin/initdb" -A trust -U postgres -D "$dir/data" >/dev/null
-as_pg "$bin/pg_ctl" -D "$dir/data" -o "-c listen_addresses=127.0.0.1 -p $port -k $dir" -l "$dir/log" -w start >/dev/null
+# On ${MCPO_PG_PORT:-55432}, or the next free port if that one is taken.
+"$root/scripts/cluster/postgres.sh" start "$dir" >/dev/null
+port=$(cat "$dir/port")
 psql=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d postgres)
 for f in "$root"/schema/postgres/*.sql; do "${psql[@]}" -f "$f"; done
 
