@@ -2,8 +2,9 @@
 # Installs the Debian packages mcpo builds against, if any is missing (run as root).
 # With --test, also those only the test suite uses: poppler-utils renders PDF figures to check
 # them, chromium drives the live page in the browser tests, and pdflatex (texlive-latex-base,
-# with booktabs from texlive-latex-recommended) compiles the LaTeX tables, and postgresql's server
-# checks the PostgreSQL store's schema (scripts/postgres-schema-check.sh).
+# with booktabs from texlive-latex-recommended) compiles the LaTeX tables, postgresql's server
+# checks the PostgreSQL store's schema (scripts/postgres-schema-check.sh), and slurm-wlm with munge
+# runs the throw-away Slurm cluster of the cluster tests (scripts/cluster/slurm.sh).
 set -euo pipefail
 install() {  # install [apt options] PACKAGE...: those of the packages not installed yet
   local options=() missing=()
@@ -19,6 +20,6 @@ install() {  # install [apt options] PACKAGE...: those of the packages not insta
 }
 install libopenblas-dev libsqlite3-dev libbox2d-dev libcairo2-dev fonts-dejavu-core
 if [ "${1:-}" = "--test" ]; then
-  install poppler-utils chromium postgresql
+  install poppler-utils chromium postgresql slurm-wlm munge
   install --no-install-recommends texlive-latex-base texlive-latex-recommended
 fi
