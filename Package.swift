@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
@@ -33,8 +34,13 @@ let package = Package(
         .target(name: "BinaryCoding"),
         .target(name: "Trainer", dependencies: ["Networks", "Environments", "LinearAlgebra", "BinaryCoding"], swiftSettings: fast),
         .target(name: "ExperimentStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // The PostgreSQL backend of the store's contract (issue 15): only the tools link it.
+        .target(name: "PostgresStore", dependencies: [
+            "ExperimentStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Sweep", dependencies: [
-            "ExperimentStore", "Trainer", "Environments", "LinearAlgebra",
+            "ExperimentStore", "PostgresStore", "Trainer", "Environments", "LinearAlgebra",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "CLISupport", dependencies: [
@@ -42,9 +48,9 @@ let package = Package(
         ]),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .target(name: "Figures", dependencies: ["CCairo"]),
-        .target(name: "Report", dependencies: ["ExperimentStore", "Trainer", "Environments", "Figures", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Report", dependencies: ["ExperimentStore", "PostgresStore", "Trainer", "Environments", "Figures", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "mcpo-sweep", dependencies: [
-            "Sweep", "Trainer", "ExperimentStore", "LinearAlgebra", "CLISupport",
+            "Sweep", "PostgresStore", "Trainer", "ExperimentStore", "LinearAlgebra", "CLISupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "LivePage", dependencies: [
@@ -54,11 +60,11 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .executableTarget(name: "mcpo-report", dependencies: [
-            "Report", "ExperimentStore", "Figures", "LivePage", "CLISupport",
+            "Report", "PostgresStore", "ExperimentStore", "Figures", "LivePage", "CLISupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mcpo-bench", dependencies: [
-            "Trainer", "Environments", "Networks", "ExperimentStore", "LinearAlgebra", "Sweep", "Report", "LivePage", "CLISupport",
+            "Trainer", "Environments", "Networks", "ExperimentStore", "PostgresStore", "LinearAlgebra", "Sweep", "Report", "LivePage", "CLISupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fast),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
@@ -66,7 +72,7 @@ let package = Package(
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Networks", "Environments", "BinaryCoding"]),
-        .testTarget(name: "ExperimentStoreTests", dependencies: ["ExperimentStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ExperimentStoreTests", dependencies: ["ExperimentStore", "PostgresStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "ExperimentStore", "Trainer", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "ExperimentStore", "Trainer", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Fixtures"]),   // read by path (#filePath), as the repository's other files

@@ -89,7 +89,7 @@ public enum CLI {
     /// sweep; not an mcpo store; a newer schema; a damaged store; a changed sweep file).
     public static func status(for error: StoreError) -> Int32 {
         switch error {
-        case .notWritable: return ExitStatus.storeUnavailable
+        case .notWritable, .unavailable: return ExitStatus.storeUnavailable
         case .storeGone, .logGone: return ExitStatus.storeGone
         case .leaseLost, .runNotClaimable: return ExitStatus.internalError
         default: return ExitStatus.badInput

@@ -96,7 +96,8 @@ extension Store {
         }
     }
 
-    static func checkFinite(runID: Int64, _ rows: [MetricRow]) throws {
+    /// Throws `nonFiniteMetric` for the first NaN or infinity of `rows` (keys in order).
+    public static func checkFinite(runID: Int64, _ rows: [MetricRow]) throws {
         for row in rows {
             if let bad = row.values.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
                 throw StoreError.nonFiniteMetric(runID: runID, key: bad.key, step: row.step, value: bad.value)

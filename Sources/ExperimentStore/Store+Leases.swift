@@ -70,6 +70,7 @@ extension Store {
     public struct Renewal: Sendable, Equatable {
         /// The run's sweep was cancelled: the holder should stop (checkpoint and release).
         public var sweepCancelled: Bool
+        public init(sweepCancelled: Bool) { self.sweepCancelled = sweepCancelled }
     }
 
     /// Extends the lease of a run the worker holds; throws `leaseLost` otherwise.

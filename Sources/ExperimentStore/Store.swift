@@ -235,16 +235,24 @@ public final class Store: @unchecked Sendable {
     /// input: a full disk, an I/O error, a lock held too long. The transaction was rolled back;
     /// the operation can be retried later.
     public static func isUnavailable(_ error: Error) -> Bool {
+        if case .unavailable? = error as? StoreError { return true }
         guard let e = error as? DatabaseError else { return false }
         return [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CANTOPEN, .SQLITE_NOMEM].contains(e.resultCode)
     }
 
     /// Whether `error` came from SQLite (rather than from the store's own checks).
-    public static func isDatabaseError(_ error: Error) -> Bool { error is DatabaseError }
+    public static func isDatabaseError(_ error: Error) -> Bool {
+        switch error as? StoreError {
+        case .unavailable?, .refused?: return true
+        default: return error is DatabaseError
+        }
+    }
 
     /// SQLite's message for a database error (the error's description otherwise).
     public static func reason(_ error: Error) -> String {
         if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
+        if case let .unavailable(_, reason)? = error as? StoreError { return reason }
+        if case let .refused(_, reason)? = error as? StoreError { return reason }
         return "\(error)"
     }
 
@@ -291,6 +299,14 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case storeGone(path: String, replaced: Bool)
     /// The store's write-ahead log was deleted or replaced while in use.
     case logGone(path: String)
+    /// A database server cannot be reached or cannot take the write now (connection lost, disk
+    /// full, shutting down): nothing was written, the operation can be retried later (another
+    /// backend's counterpart of SQLite's SQLITE_FULL, SQLITE_IOERR, SQLITE_BUSY).
+    case unavailable(path: String, reason: String)
+    /// A `--db` value that names no store (a malformed `postgres://` address).
+    case invalidAddress(address: String, reason: String)
+    /// A database server refused the operation (a constraint, a permission): nothing was written.
+    case refused(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -325,6 +341,12 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
                 ? "\(path): the store was replaced by another file while in use; stopped without writing to it "
                     + "(the old store's write-ahead log, if left, is moved aside as \(path)-wal.stale-PID)"
                 : "\(path): the store was deleted while in use; stopped (what it held is gone with it)"
+        case let .unavailable(path, reason):
+            return "\(path): the store cannot be reached or written now (\(reason))"
+        case let .invalidAddress(address, reason):
+            return "\(address): not a PostgreSQL store address (\(reason))"
+        case let .refused(path, reason):
+            return "\(path): the store refused the operation (\(reason))"
         case let .leaseLost(runID, worker):
             return "run \(runID): \(worker) no longer holds its lease"
         case let .noSuchRun(id):

@@ -1,4 +1,5 @@
 import ExperimentStore
+import PostgresStore
 import Trainer
 import Foundation
 
@@ -25,8 +26,10 @@ extension Table1 {
         }
     }
 
-    /// Opens an existing store read-only; never creates, migrates or writes one.
+    /// Opens an existing store read-only (an SQLite file or a `postgres://` database); never
+    /// creates, migrates or writes one.
     public static func openStore(path: String) throws -> any ResultsReader {
+        if Stores.isPostgres(path) { return try Stores.openReadOnly(path) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw ReportError.noStore(path: path)

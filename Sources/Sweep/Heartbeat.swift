@@ -1,5 +1,6 @@
 import Dispatch
 import ExperimentStore
+import PostgresStore
 import Foundation
 
 /// A worker's background duties while it trains: renew the lease every quarter of its length
@@ -12,11 +13,11 @@ final class Heartbeat: @unchecked Sendable {
     private var isLost = false
     private var isCancelled = false
     private var isOrphaned = false
-    let store: Store, runID: Int64, worker: WorkerID, leaseSeconds: Double, stop: StopSignal
+    let store: AnyStore, runID: Int64, worker: WorkerID, leaseSeconds: Double, stop: StopSignal
     /// The scheduler's pid to watch, if the worker was started by one.
     let parent: Int32?
 
-    init(store: Store, runID: Int64, worker: WorkerID, leaseSeconds: Double, stop: StopSignal, parent: Int32?) {
+    init(store: AnyStore, runID: Int64, worker: WorkerID, leaseSeconds: Double, stop: StopSignal, parent: Int32?) {
         self.store = store
         self.runID = runID
         self.worker = worker
@@ -56,9 +57,10 @@ final class Heartbeat: @unchecked Sendable {
             do {
                 try store.checkIdentity()
             } catch {
+                guard !Store.isUnavailable(error) else { return }  // a server out of reach for a while: not gone
                 if parent == nil {  // started by hand; a scheduler says it once for all its workers
                     FileHandle.standardError.write(Data("run \(runID): \(error)\n".utf8))
-                    if case StoreError.storeGone(_, true) = error { store.moveAsideStaleLog() }
+                    if case StoreError.storeGone(_, true) = error { (store as? Store)?.moveAsideStaleLog() }
                 }
                 _exit(Worker.Exit.storeGone.rawValue)
             }

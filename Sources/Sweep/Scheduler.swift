@@ -1,4 +1,5 @@
 import ExperimentStore
+import PostgresStore
 import Foundation
 
 /// Executes pending runs in up to `workers` worker processes (the same executable, `worker
@@ -78,7 +79,7 @@ public final class Scheduler {
         var worker: WorkerID { WorkerID(host: WorkerID.currentHost, pid: process.processIdentifier) }
     }
 
-    let store: Store
+    let store: AnyStore
     let scope: Scope
     let options: Options
     let progress: ProgressLine?
@@ -91,7 +92,7 @@ public final class Scheduler {
     /// No claim before this time (a back-off after an environment failure).
     private var claimsPausedUntil = 0.0
 
-    public init(store: Store, scope: Scope, options: Options, progress: ProgressLine?, log: @escaping (String) -> Void) {
+    public init(store: AnyStore, scope: Scope, options: Options, progress: ProgressLine?, log: @escaping (String) -> Void) {
         self.store = store
         self.scope = scope
         self.options = options
@@ -99,7 +100,7 @@ public final class Scheduler {
         self.log = log
     }
 
-    public convenience init(store: Store, sweepID: Int64, options: Options, progress: ProgressLine?, log: @escaping (String) -> Void) {
+    public convenience init(store: AnyStore, sweepID: Int64, options: Options, progress: ProgressLine?, log: @escaping (String) -> Void) {
         self.init(store: store, scope: .sweep(sweepID), options: options, progress: progress, log: log)
     }
 
@@ -120,12 +121,14 @@ public final class Scheduler {
             }
             do {
                 try store.checkIdentity()
-            } catch let error as StoreError {
+            } catch let error as StoreError where !Store.isUnavailable(error) {
                 storeIsGone = true
                 killWorkers()
-                if case .storeGone(_, true) = error { store.moveAsideStaleLog() }
-                if case .logGone = error { store.rescueDeletedLog() }
+                if case .storeGone(_, true) = error { (store as? Store)?.moveAsideStaleLog() }
+                if case .logGone = error { (store as? Store)?.rescueDeletedLog() }
                 return .storeGone(error)
+            } catch where Store.isUnavailable(error) {
+                // A server out of reach for a while: the round's store calls below say so and wait.
             }
             do {
                 reap()

@@ -1,4 +1,5 @@
 import ExperimentStore
+import PostgresStore
 import Foundation
 
 /// The part of `mcpo-sweep run` and `submit` before scheduling: read, validate and expand the
@@ -19,7 +20,7 @@ public enum SweepLaunch {
     public struct Prepared {
         public let spec: SweepSpec
         public let runs: [PlannedRun]
-        public let store: Store
+        public let store: AnyStore
         public let insertion: SweepInsertion
         /// The sweep had been cancelled; storing it again resumed it.
         public let resumed: Bool
@@ -36,18 +37,18 @@ public enum SweepLaunch {
         let runs = spec.expand()
         let sweep = NewSweep(name: spec.name, specJSON: spec.canonicalJSON, specHash: spec.specHash)
         let newRuns = runs.map(\.newRun)
-        if FileManager.default.fileExists(atPath: dbPath) {
+        if Stores.isPostgres(dbPath) || FileManager.default.fileExists(atPath: dbPath) {
             // Refuse a changed sweep (or an unreadable store) before opening the store for writing:
             // opening it writable is itself a write.
             do {
-                let existing = try Store.openReadOnly(path: dbPath)
+                let existing = try Stores.openReadOnly(dbPath)
                 if mode == .extend { _ = try existing.checkExtension(sweep, runs: newRuns) }
                 else { _ = try existing.checkSweep(sweep, runs: newRuns) }
             } catch StoreError.uninitialized {
                 // Empty, or being created by another process: nothing to compare with yet.
             }
         }
-        let store = try Store(path: dbPath)
+        let store = try Stores.open(dbPath)
         let insertion = mode == .extend ? try store.extendSweep(sweep, runs: newRuns) : try store.insertSweep(sweep, runs: newRuns)
         let resumed = try store.resumeSweep(id: insertion.sweepID)
         return Prepared(spec: spec, runs: runs, store: store, insertion: insertion, resumed: resumed)

@@ -1,4 +1,5 @@
 import ExperimentStore
+import PostgresStore
 import Foundation
 import LinearAlgebra
 import Trainer
@@ -75,10 +76,10 @@ public enum Worker {
         if let p = ProcessInfo.processInfo.environment["MCPO_FAULT_STOP_BEFORE_CHECKPOINT_COMMIT"].flatMap(Double.init) {
             Store.beforeCheckpointCommit = { if Double.random(in: 0..<1) < p { raise(SIGSTOP) } }
         }
-        let store: Store
+        let store: AnyStore
         let run: RunRecord
         do {
-            store = try Store.openExisting(path: dbPath, maxPageCount: options.storeMaxPageCount)
+            store = try Stores.openExisting(dbPath, maxPageCount: options.storeMaxPageCount)
             guard let current = try store.run(id: runID) else { throw StoreError.noSuchRun(id: runID) }
             switch current.status {
             case .pending:
@@ -125,7 +126,7 @@ public enum Worker {
 
 /// One attempt at a run, from its checkpoint (or the start) to done, failed or given back.
 final class RunExecution {
-    let store: Store
+    let store: AnyStore
     let run: RunRecord
     let worker: WorkerID
     let options: Worker.Options
@@ -139,7 +140,7 @@ final class RunExecution {
     /// Start of the iteration in progress, and the mean duration of the finished ones.
     private let timing = IterationTiming()
 
-    init(store: Store, run: RunRecord, worker: WorkerID, options: Worker.Options, stop: StopSignal, log: @escaping (String) -> Void) {
+    init(store: AnyStore, run: RunRecord, worker: WorkerID, options: Worker.Options, stop: StopSignal, log: @escaping (String) -> Void) {
         self.store = store
         self.run = run
         self.worker = worker

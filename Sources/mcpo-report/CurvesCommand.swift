@@ -1,6 +1,7 @@
 import ArgumentParser
 import Figures
 import Foundation
+import PostgresStore
 import Report
 
 extension CurveOptions.XAxis: ExpressibleByArgument {}
@@ -14,7 +15,7 @@ struct CurvesCommand: ParsableCommand {
         discussion: "Example: mcpo-report curves --sweep pendulum --panel method --out fig6.pdf")
 
     @Option(name: .long, help: "The experiment store (read only; never created).")
-    var db: String = "mcpo.sqlite"
+    var db: String = Stores.defaultAddress
 
     @Option(name: .long, help: "A sweep to draw (repeatable; default: the store's only sweep, else the most recently created).")
     var sweep: [String] = []

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Figures
 import Foundation
+import PostgresStore
 import Report
 
 struct DashboardCommand: ParsableCommand {
@@ -13,7 +14,7 @@ struct DashboardCommand: ParsableCommand {
     var file: String
 
     @Option(name: .long, help: "The experiment store (read only; never created).")
-    var db: String = "mcpo.sqlite"
+    var db: String = Stores.defaultAddress
 
     @Option(name: .long, help: "The sweep every item reads (default: the item's or the dashboard's sweep, else the store's most recent).")
     var sweep: String?

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostgresStore
 import Report
 
 extension Export.Format: ExpressibleByArgument {}
@@ -16,7 +17,7 @@ struct ExportCommand: ParsableCommand {
             """)
 
     @Option(name: .long, help: "The experiment store (read only; never created).")
-    var db: String = "mcpo.sqlite"
+    var db: String = Stores.defaultAddress
 
     @Option(name: .long, help: "A sweep to export (repeatable; default: the store's only sweep, else the most recently created).")
     var sweep: [String] = []

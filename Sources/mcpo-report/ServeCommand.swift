@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExperimentStore
 import Foundation
+import PostgresStore
 import LivePage
 import Report
 
@@ -11,7 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "Binds to 127.0.0.1 unless --host says otherwise; has no endpoint that writes. Example: mcpo-report serve --db mcpo.sqlite --port 8080")
 
     @Option(name: .long, help: "The experiment store (opened read only; never created or written).")
-    var db: String = "mcpo.sqlite"
+    var db: String = Stores.defaultAddress
 
     @Option(name: .long, help: "The address to bind (default: loopback only).")
     var host: String = "127.0.0.1"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostgresStore
 import Report
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +9,7 @@ import Glibc
 /// The options `table1` and `table` share.
 struct TableOptions: ParsableArguments {
     @Option(name: .long, help: "The experiment store (read only; never created).")
-    var db: String = "mcpo.sqlite"
+    var db: String = Stores.defaultAddress
 
     @Option(name: .long, help: "A sweep to report (repeatable: their runs go into one table; default: the store's only sweep, else the most recently created).")
     var sweep: [String] = []

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExperimentStore
+import PostgresStore
 import Foundation
 
 struct CancelCommand: ParsableCommand {
@@ -16,7 +17,7 @@ struct CancelCommand: ParsableCommand {
 
     func run() throws {
         let record = try StoreLookup.read(db) { store in try StoreLookup.sweep(store, named: sweep) }
-        let store = try Store(path: db)
+        let store = try Stores.open(db)
         let cancelled = try store.cancelSweep(id: record.id)
         let counts = try store.statusCounts(sweepID: record.id)
         print("sweep '\(sweep)' cancelled\(record.cancelledAt != nil ? " (already, at \(cancelled.cancelledAt ?? "?"))" : ""): "

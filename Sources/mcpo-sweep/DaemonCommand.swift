@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLISupport
 import ExperimentStore
+import PostgresStore
 import Foundation
 import Sweep
 
@@ -26,10 +27,10 @@ struct DaemonCommand: ParsableCommand {
         options.pollInterval = 0.5
         let stop = StopSignal()
         stop.install()
-        let existed = FileManager.default.fileExists(atPath: db)
-        let store: Store
+        let existed = Stores.isPostgres(db) || FileManager.default.fileExists(atPath: db)
+        let store: AnyStore
         do {
-            store = try Store(path: db)
+            store = try Stores.open(db)
         } catch let error as StoreError {
             throw failure(CLI.status(for: error), "\(error)")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLISupport
 import ExperimentStore
+import PostgresStore
 import Foundation
 import LinearAlgebra
 import Sweep
@@ -25,13 +26,16 @@ struct MCPOSweep: ParsableCommand {
     }
 }
 
-/// `--db PATH`, shared by every command.
+/// `--db PATH|URL`, shared by every command (default: `MCPO_DB`, else mcpo.sqlite).
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The experiment store, an SQLite file (created by run, submit and daemon when missing).")
-    var db = "mcpo.sqlite"
+    @Option(help: ArgumentHelp("The experiment store: an SQLite file (created by run, submit and daemon when missing) or a PostgreSQL database, postgres://USER@HOST[:PORT]/DATABASE (its schema created when missing). Default: $MCPO_DB, else mcpo.sqlite.", valueName: "path|url"))
+    var db = Stores.defaultAddress
 
     func validate() throws {
         if db.isEmpty { throw badInput("--db: expected the path of the store, found an empty path") }
+        if Stores.isPostgres(db) {
+            do { _ = try PostgresURL(db) } catch { throw badInput("--db: \(error)") }
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExperimentStore
+import PostgresStore
 import Foundation
 
 struct RetryCommand: ParsableCommand {
@@ -36,7 +37,7 @@ struct RetryCommand: ParsableCommand {
             if record.lastGoodStep != nil {
                 note("note: run \(id) \(FailedRuns.deterministic); retried anyway")
             }
-            let retried = try Store(path: db).retry(runID: id)
+            let retried = try Stores.open(db).retry(runID: id)
             print("run \(id) (\(retried.label)) is pending again (it failed: \(record.error ?? "no reason"))")
             return
         }
@@ -52,7 +53,7 @@ struct RetryCommand: ParsableCommand {
             print("no failed runs\(sweep.map { " in sweep '\($0)'" } ?? "")")
             return
         }
-        let retried = try Store(path: db).retryFailed(sweepID: sweepID)
+        let retried = try Stores.open(db).retryFailed(sweepID: sweepID)
         print(retried.isEmpty ? "no failed runs\(sweep.map { " in sweep '\($0)'" } ?? "")"
               : "\(retried.count) failed run(s) pending again: \(retried.map { String($0.id) }.joined(separator: ", "))")
     }

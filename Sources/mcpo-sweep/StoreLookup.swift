@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLISupport
 import ExperimentStore
+import PostgresStore
 import Foundation
 import Sweep
 
@@ -11,7 +12,7 @@ enum StoreLookup {
     /// Runs `body` on the store's read-only handle; store problems become one line and exit 2.
     static func read<T>(_ db: String, _ body: (any ResultsReader) throws -> T) throws -> T {
         do {
-            return try body(try Store.openReadOnly(path: db))
+            return try body(try Stores.openReadOnly(db))
         } catch let error as StoreError {
             throw failure(CLI.status(for: error), "\(error)")   // names the store's path
         } catch let error as LookupError {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLISupport
 import ExperimentStore
+import PostgresStore
 import Foundation
 import Sweep
 
@@ -130,7 +131,7 @@ struct ExecutionOptions: ParsableArguments {
 }
 
 /// Notes other live schedulers of the store (two started by mistake share it safely).
-func noteOtherSchedulers(_ store: Store) {
+func noteOtherSchedulers(_ store: AnyStore) {
     let me = WorkerID.current.description
     guard let others = try? store.liveSchedulers().filter({ $0.worker != me }), !others.isEmpty else { return }
     let list = others.map { "\($0.kind.rawValue) \($0.worker)" }.joined(separator: ", ")

@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 /// The store's contract (`RunQueue`, `ResultsReader`), tested through the protocols only, once
-/// per backend: every backend must pass the same cases. Today: SQLite.
+/// per backend: every backend must pass the same cases. SQLite (a temporary file) and PostgreSQL
+/// (a fresh database on the tests' server, `TestPostgres`).
 @Suite struct StoreContractTests {
     /// A fresh, empty store of one backend.
     struct Backend: Sendable, CustomTestStringConvertible {
@@ -16,6 +17,10 @@ import Testing
         Backend(name: "SQLite") {
             let t = try TemporaryStore()
             return (t.store, t)
+        },
+        Backend(name: "PostgreSQL") {
+            let store = try TestPostgres.freshStore()
+            return (store, store)
         },
     ]
 

@@ -61,9 +61,9 @@ import Testing
             #expect(try sliced.store.events(runID: run.id).filter { $0.kind == .resumed }.count == attempts - 1)
         }
         #expect(try sliced.store.checkpointInfos().isEmpty)
-        let expected = try Self.dump(reference.store)
+        let expected = try Self.dump(reference.sqlite)
         #expect(expected.count > 100)
-        #expect(try Self.dump(sliced.store) == expected)
+        #expect(try Self.dump(sliced.sqlite) == expected)
     }
 
     @Test func aDamagedCheckpointRestartsTheRunFromScratch() throws {
@@ -75,7 +75,7 @@ import Testing
         // Damage one byte of it (as its holder: the SQL lets only a running run's checkpoint change).
         let hand = WorkerID(host: "test", pid: 1)
         _ = try prepared.store.claimRun(id: id, worker: hand, leaseSeconds: 5)
-        try prepared.store.pool.write { db in
+        try prepared.sqlite.pool.write { db in
             try db.execute(sql: "UPDATE checkpoints SET state = substr(state, 1, 100) || x'00' || substr(state, 102)")
         }
         try prepared.store.releaseRun(id: id, worker: hand)
@@ -106,7 +106,7 @@ import Testing
         let prepared = try SweepLaunch.prepare(file: file, dbPath: scratch.path("s.sqlite"))
         let runs = try prepared.store.runs()
         // An absurd learning rate for the first run, written behind the parser's back.
-        try prepared.store.pool.write { db in
+        try prepared.sqlite.pool.write { db in
             try db.execute(sql: "UPDATE runs SET config_json = replace(config_json, '\"lr\":0.0003', '\"lr\":1e+30') WHERE id = ?",
                            arguments: [runs[0].id])
         }
@@ -144,8 +144,8 @@ import Testing
         let metricsBefore = try prepared.store.metrics(runID: mcpo[0].id)
         // Room for the claim and the release, not for a checkpoint (about 60 pages of MCPO state;
         // VACUUM first, so that no free page of the replaced checkpoints is left to reuse).
-        try prepared.store.pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM") }
-        let pages = try prepared.store.pool.read { try Int.fetchOne($0, sql: "PRAGMA page_count")! }
+        try prepared.sqlite.pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM") }
+        let pages = try prepared.sqlite.pool.read { try Int.fetchOne($0, sql: "PRAGMA page_count")! }
         var full = options(limit: nil)
         full.storeMaxPageCount = pages + 4
         var messages: [String] = []
@@ -157,7 +157,7 @@ import Testing
         #expect(try prepared.store.checkpoint(runID: mcpo[1].id) == nil)
         #expect(try prepared.store.checkpoint(runID: mcpo[0].id) == before)
         #expect(try prepared.store.metrics(runID: mcpo[0].id) == metricsBefore)
-        #expect(try prepared.store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+        #expect(try prepared.sqlite.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
         // Not claimed again before its back-off...
         #expect(try prepared.store.claimNextRun(sweepID: prepared.insertion.sweepID, worker: WorkerID(host: "h", pid: 1), leaseSeconds: 5)?.id != mcpo[1].id)
         // ...and with room again it finishes, to the numbers of an uninterrupted run.

@@ -1,3 +1,4 @@
+import ExperimentStore
 import Foundation
 @testable import Sweep
 
@@ -47,4 +48,9 @@ let tinySweep = """
 
 func parse(_ yaml: String, environments: [String] = ["Pendulum"]) throws -> SweepSpec {
     try SweepParser.parse(yaml: yaml, file: "test.yaml", environments: environments)
+}
+
+extension SweepLaunch.Prepared {
+    /// The prepared sweep's store as the SQLite `Store` these tests open (`--db FILE`).
+    var sqlite: Store { store as! Store }
 }

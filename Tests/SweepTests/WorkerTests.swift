@@ -27,7 +27,7 @@ import Testing
             let runs = try prepared.store.runs()
             #expect(runs.allSatisfy { $0.status == .done && $0.attempts == 1 && $0.stepsDone >= 512 && $0.wallSeconds != nil })
             #expect(runs.allSatisfy { $0.worker == WorkerID.current.description })
-            dumps.append(try metricsDump(prepared.store))
+            dumps.append(try metricsDump(prepared.sqlite))
             // Done runs are not executed again.
             #expect(Worker.execute(dbPath: scratch.path(name), runID: runs[0].id, stop: StopSignal()) { _ in } == .notClaimable)
         }
@@ -65,7 +65,7 @@ import Testing
         let prepared = try SweepLaunch.prepare(file: scratch.write("tiny.yaml", tinySweep), dbPath: scratch.path("s.sqlite"))
         let id = try #require(try prepared.store.runs().first?.id)
         // A config the trainer refuses (written behind the parser's back).
-        try prepared.store.pool.write { db in
+        try prepared.sqlite.pool.write { db in
             try db.execute(sql: "UPDATE runs SET config_json = replace(config_json, '\"env\":\"Pendulum\"', '\"env\":\"Nowhere\"') WHERE id = ?",
                            arguments: [id])
         }
