@@ -13,6 +13,8 @@
 #
 # URL: postgres://postgres@127.0.0.1:PORT/postgres. Another database:
 #   createdb -h 127.0.0.1 -p PORT -U postgres NAME      (URL .../NAME)
+# MCPO_PG_OPTIONS: more server options, e.g. "-c fsync=off" (faster; a crash of the server alone
+# loses nothing committed even so, only one of the machine would).
 # As root the server runs as the user postgres (DIR is chowned to it; DIR's parents must let
 # postgres in); as another user, as that user. DIR is kept by stop (rm -rf it yourself).
 set -euo pipefail
@@ -31,6 +33,7 @@ start)
     [ $# -le 3 ] || usage
     want=${3:-${MCPO_PG_PORT:-55432}}
     case "$want" in ''|*[!0-9]*) die "bad port: $want" ;; esac
+    [ ${#dir} -le 90 ] || die "$dir is too long a path for the server's socket in it (at most 90 characters)"
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres "$dir"
     as_pg test -w "$dir" -a -x "$dir" || die "$dir is not writable by $(if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi) (a parent directory closed to it?)"
@@ -47,7 +50,7 @@ start)
         if ! port_free "$port"; then port=$((port + 1)); continue; fi
         as_pg touch "$dir/log"
         start_at=$(wc -c <"$dir/log")
-        if as_pg "$bin/pg_ctl" -D "$dir/data" -o "-c listen_addresses=127.0.0.1 -p $port -k $dir" \
+        if as_pg "$bin/pg_ctl" -D "$dir/data" -o "-c listen_addresses=127.0.0.1 -p $port -k $dir ${MCPO_PG_OPTIONS:-}" \
                 -l "$dir/log" -w -t 60 start >/dev/null 2>&1; then
             break
         fi
