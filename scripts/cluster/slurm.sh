@@ -92,8 +92,8 @@ cluster_pids() {   # every process of the cluster, or of NODE's slurmd, slurmste
     done | sort -un
 }
 kill_all() {   # kill_all [NODE]: SIGKILL the cluster's (or NODE's) processes until none is left
-    local pids i
-    for i in $(seq 1 50); do
+    local pids
+    for _ in $(seq 1 50); do
         pids=$(cluster_pids "${1:-}")
         [ -n "$pids" ] || return 0
         # shellcheck disable=SC2086
