@@ -10,12 +10,17 @@ scripts/install-deps.sh --test
 # would build them); both passes below reuse it.
 swift build -c release --build-tests -Xswiftc -enable-testing
 
-# The PostgreSQL store's schema on a throw-away server (issue 15; a few seconds).
+# The PostgreSQL store's schema on a throw-away server (issue 15; a few seconds). The suite's
+# PostgreSQL cases start their own throw-away server (Tests/ExperimentStoreTests/TestPostgres.swift).
 scripts/postgres-schema-check.sh
 
 first=$(scripts/blas-kernel.sh)
 echo "test suite under BLAS kernel $(.build/release/mcpo-bench kernel --verbose)"
 OPENBLAS_CORETYPE=$first MCPO_EXPECTED_BLAS_KERNEL=$first swift test -c release --skip-build
+
+# The cluster test (issue 15): a real PostgreSQL and a three-node Slurm cluster on loopback, a
+# sweep through `mcpo-sweep slurm`, with a node set down and a worker killed (about a minute).
+scripts/cluster-test.sh
 
 if second=$(scripts/blas-kernel.sh --other "$first"); then
   echo "numerics and learning tests again under BLAS kernel $second (the first pass ran $first)"

@@ -33,8 +33,13 @@ public struct WorkerID: Hashable, Sendable, CustomStringConvertible {
     /// This process's parent (the scheduler that spawned a worker).
     public static var parent: WorkerID { WorkerID(host: currentHost, pid: getppid()) }
 
-    /// The host name as `gethostname` reports it.
+    /// The host name as `gethostname` reports it; inside a Slurm task, the name of its node
+    /// (`SLURMD_NODENAME`), which is what `squeue` and `scontrol` name it by (several nodes may
+    /// share one host name where a site runs more than one slurmd per machine). A holder on
+    /// another host is judged by its lease, one on this host by its process: so a worker is
+    /// "here" only for processes of its own node, which run on this machine.
     public static var currentHost: String {
+        if let node = ProcessInfo.processInfo.environment["SLURMD_NODENAME"], !node.isEmpty { return node }
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

@@ -112,7 +112,14 @@ public enum Worker {
             return Store.isUnavailable(error) ? .storeUnavailable : .usage
         }
 
-        let heartbeat = Heartbeat(store: store, runID: runID, worker: me, leaseSeconds: options.leaseSeconds, stop: stop,
+        return train(run, in: store, worker: me, stop: stop, options: options, log: log)
+    }
+
+    /// Trains `run`, which `me` holds, with a heartbeat keeping its lease, until it is done,
+    /// failed or given back.
+    static func train(_ run: RunRecord, in store: AnyStore, worker me: WorkerID, stop: StopSignal, options: Options,
+                      log: (String) -> Void) -> Exit {
+        let heartbeat = Heartbeat(store: store, runID: run.id, worker: me, leaseSeconds: options.leaseSeconds, stop: stop,
                                   parent: options.parent)
         heartbeat.start()
         defer { heartbeat.cancel() }
@@ -197,11 +204,9 @@ final class RunExecution {
         } catch let error as WorkerError {
             let lastGood = pending.lastStep ?? savedStep
             return fail("diverged at step \(trainer?.stepsDone ?? 0): \(error); last good step \(lastGood)", lastGoodStep: lastGood)
-        } catch let error as StoreError {
-            if case .leaseLost = error { return .leaseLost }
-            return fail("\(error)", lastGoodStep: nil)
         } catch {
-            if Store.isUnavailable(error) {
+            if case StoreError.leaseLost = error { return .leaseLost }
+            if Store.isUnavailable(error) {   // SQLite's full disk or I/O error, a database server out of reach
                 log("run \(run.id): store unavailable (\(error)); giving the run back to be retried later")
                 _ = try? store.releaseRun(id: run.id, worker: worker, retryAfter: options.storeRetrySeconds,
                                           reason: "store unavailable (\(error))")

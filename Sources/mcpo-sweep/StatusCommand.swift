@@ -20,6 +20,8 @@ struct StatusCommand: ParsableCommand {
         var counts: StatusCounts
         var perSweep: [(name: String, counts: StatusCounts, cancelled: Bool)]
         var schedulers: [(record: SchedulerRecord, sweep: String?)]
+        /// The running runs with their holders (host:pid), in id order.
+        var running: [RunRecord]
     }
 
     func run() throws {
@@ -30,7 +32,8 @@ struct StatusCommand: ParsableCommand {
                 .map { (name: $0.displayName, counts: try store.statusCounts(sweepID: $0.id), cancelled: $0.cancelledAt != nil) }
             let names = Dictionary(uniqueKeysWithValues: sweeps.map { ($0.id, $0.displayName) })
             let schedulers = try store.liveSchedulers(now: Store.unixNow()).map { (record: $0, sweep: $0.sweepID.flatMap { names[$0] }) }
-            return Snapshot(counts: try store.statusCounts(sweepID: sweepID), perSweep: perSweep, schedulers: schedulers)
+            return Snapshot(counts: try store.statusCounts(sweepID: sweepID), perSweep: perSweep, schedulers: schedulers,
+                            running: try store.runs(sweepID: sweepID, status: .running))
         }
         let counts = snapshot.counts
         if json {
@@ -54,5 +57,13 @@ struct StatusCommand: ParsableCommand {
             let what = record.kind == .daemon ? "daemon" : "run of '\(sweepName ?? "?")'"
             print("executing: \(what) \(record.worker) with \(record.workers) worker(s), since \(record.startedAt)")
         }
+        // Who holds each running run: its host (a Slurm task's node) and process.
+        let shown = 20
+        for run in snapshot.running.prefix(shown) {
+            let host = run.worker.flatMap(WorkerID.init)?.host ?? "?"
+            print("running: run \(run.id) (\(run.label)) on \(host), held by \(run.worker ?? "?"), step \(run.stepsDone)/\(run.steps), "
+                + "attempt \(run.attempts), since \(run.startedAt ?? "?")")
+        }
+        if snapshot.running.count > shown { print("running: … and \(snapshot.running.count - shown) more ('mcpo-sweep list --status running')") }
     }
 }

@@ -34,34 +34,26 @@ enum TestPostgres {
 
     nonisolated(unsafe) private static var startedIn: String?
 
+    /// Starts a server with scripts/cluster/postgres.sh (by `system`, which waits for the script
+    /// alone: the server it leaves running holds none of our pipes) and reads its address.
     private static func startServer() -> Result<PostgresURL, Unavailable> {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let script = root.appendingPathComponent("scripts/cluster/postgres.sh").path
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mcpo-test-pg-\(getpid())").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, "start", directory, "55440"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch { return .failure(Unavailable(description: "cannot run \(script): \(error)")) }
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let line = text.split(separator: "\n").last.map(String.init) else {
+        let log = directory + ".log"
+        let status = system("bash '\(script)' start '\(directory)' 55440 >'\(log)' 2>&1")
+        guard status == 0, let line = try? String(contentsOfFile: directory + "/url", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines) else {
+            let problem = (try? String(contentsOfFile: log, encoding: .utf8)) ?? "no output"
             return .failure(Unavailable(description: "no PostgreSQL for the tests: set MCPO_TEST_POSTGRES, or install "
                 + "PostgreSQL's server (scripts/install-deps.sh --test): \(problem.trimmingCharacters(in: .whitespacesAndNewlines))"))
         }
         startedIn = directory
         atexit {
             guard let directory = TestPostgres.startedIn else { return }
-            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            let stop = Process()
-            stop.executableURL = URL(fileURLWithPath: "/bin/bash")
-            stop.arguments = [root.appendingPathComponent("scripts/cluster/postgres.sh").path, "stop", directory]
-            try? stop.run()
-            stop.waitUntilExit()
+            _ = system("bash '\(TestPostgres.script)' stop '\(directory)' >/dev/null 2>&1; rm -rf '\(directory)' '\(directory).log'")
         }
-        return Result { try PostgresURL(line) }.mapError { Unavailable(description: "postgres.sh printed '\(line)': \($0)") }
+        return Result { try PostgresURL(line) }.mapError { Unavailable(description: "postgres.sh wrote '\(line)': \($0)") }
     }
+
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/cluster/postgres.sh").path
 }
