@@ -112,4 +112,12 @@ resumed=$(psql_at faults "SELECT count(*) FROM run_events WHERE kind = 'resumed'
 [ "$resumed" -ge 2 ] || fail "faults: fewer than 2 runs resumed from a checkpoint ($resumed)"
 grep -l "(restart 1)" "$dir"/logs/faults-*.out >/dev/null || fail "faults: no task was requeued by Slurm (no '(restart 1)' in the task logs)"
 say "faults: job $job, 6 runs done once each, metrics bit-identical; $stopped run(s) stopped at a checkpoint on $down, $reclaimed reclaimed from $killed, $resumed resumed from checkpoints, $(( $(date +%s) - t0 )) s"
+# 3. Results home: copy the faulted sweep to a local SQLite file, twice (the second copies nothing).
+"$bin/mcpo-sweep" copy --from "postgres://postgres@127.0.0.1:$port/faults" --to "$dir/home.sqlite" 2>"$dir/copy.log"
+"$bin/mcpo-sweep" copy --from "postgres://postgres@127.0.0.1:$port/faults" --to "$dir/home.sqlite" 2>>"$dir/copy.log"
+grep -q "6 finished run(s) copied" "$dir/copy.log" && grep -q "0 finished run(s) copied, 6 already there" "$dir/copy.log" \
+    || { cat "$dir/copy.log" >&2; fail "copy: not 6 runs copied once"; }
+"$bin/mcpo-report" export --db "$dir/home.sqlite" --format jsonl --out "$dir/home.jsonl" 2>/dev/null
+cmp -s "$dir/reference.jsonl" "$dir/home.jsonl" || fail "copy: the local copy's metrics differ from the SQLite run's"
+say "copy: PostgreSQL → $dir/home.sqlite, 6 runs, bit-identical; copied again: nothing new"
 say "passed"

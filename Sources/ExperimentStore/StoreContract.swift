@@ -64,6 +64,14 @@ public protocol RunQueue: AnyObject, Sendable {
     func retry(runID: Int64, now: Double) throws -> RunRecord
     func retryFailed(sweepID: Int64?, now: Double) throws -> [RunRecord]
 
+    // Copies between stores (`mcpo-sweep copy`).
+    /// Replaces run `runID` of this store (pending, or failed) by `run`, a finished (done or
+    /// failed) run of the same config from another store, with its metrics, events and attempts,
+    /// in one transaction; its checkpoint, if any, is dropped. A done run is never replaced
+    /// (`runNotClaimable`); `run` must be done or failed.
+    func importFinishedRun(into runID: Int64, from run: RunRecord, metrics: [MetricRecord], events: [RunEvent],
+                           attempts: [RunAttempt]) throws
+
     // Schedulers.
     func announceScheduler(_ worker: WorkerID, kind: SchedulerRecord.Kind, sweepID: Int64?, workers: Int,
                            now: Double) throws

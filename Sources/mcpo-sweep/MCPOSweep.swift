@@ -16,7 +16,7 @@ struct MCPOSweep: ParsableCommand {
         abstract: "Run RL hyperparameter sweeps stored in an SQLite experiment store.",
         version: ProjectVersion.line(tool: tool),
         subcommands: [RunCommand.self, DaemonCommand.self, SubmitCommand.self, StatusCommand.self, ListCommand.self, ShowCommand.self,
-                      LogsCommand.self, RetryCommand.self, CancelCommand.self, SlurmCommand.self, WorkerCommand.self])
+                      LogsCommand.self, RetryCommand.self, CancelCommand.self, SlurmCommand.self, CopyCommand.self, WorkerCommand.self])
 
     static let tool = "mcpo-sweep"
 

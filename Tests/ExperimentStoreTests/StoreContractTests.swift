@@ -203,4 +203,33 @@ import Testing
         try store.retireScheduler(Self.w)
         #expect(try store.liveSchedulers(now: Store.unixNow()).isEmpty)
     }
+
+    /// `StoreCopy` into the backend: finished runs arrive with their metrics and events, once;
+    /// unfinished ones are not copied; a run done in the target is never replaced.
+    @Test(arguments: backends) func finishedRunsAreCopiedInOnce(_ backend: Backend) throws {
+        let source = try TemporaryStore()
+        let id = try source.sweep("s", runs: 3)
+        let a = try #require(try source.store.claimNextRun(sweepID: id, worker: Self.w, leaseSeconds: 10, now: 1000))
+        try source.store.finishRun(runID: a.id, worker: Self.w, step: 1000,
+                                   metrics: [MetricRow(step: 500, values: ["score": -3.25, "loss": 0.1]),
+                                             MetricRow(step: 1000, values: ["score": 1.0 / 3.0])], wallSeconds: 2, now: 1001)
+        let b = try #require(try source.store.claimNextRun(sweepID: id, worker: Self.w, leaseSeconds: 10, now: 1002))
+        try source.store.markFailed(runID: b.id, worker: Self.w, error: "boom", metrics: [], lastGoodStep: nil, now: 1003)
+        let (target, keep) = try backend.make()
+        _ = keep
+        let first = try StoreCopy.copy(from: source.store, to: target, now: 2000)
+        #expect(first.sweeps == 1 && first.copied == 2 && first.notFinished == 1)
+        let sweep = try #require(try target.sweep(named: "s"))
+        let runs = try target.runs(sweepID: sweep.id, status: nil)
+        #expect(runs.map(\.status) == [.done, .failed, .pending])
+        #expect(try target.metrics(runID: runs[0].id).map(\.value) == source.store.metrics(runID: a.id).map(\.value))
+        #expect(try target.events(runID: runs[0].id).map(\.kind) == [.claimed, .done])
+        #expect(try target.finalValues(sweepID: sweep.id, key: "score").map(\.value) == [1.0 / 3.0])
+        let second = try StoreCopy.copy(from: source.store, to: target, now: 3000)
+        #expect(second.copied == 0 && second.alreadyThere == 2)
+        let done = try #require(try source.store.run(id: a.id))
+        #expect(throws: StoreError.runNotClaimable(id: runs[0].id, status: .done)) {
+            try target.importFinishedRun(into: runs[0].id, from: done, metrics: [], events: [], attempts: [])
+        }
+    }
 }
