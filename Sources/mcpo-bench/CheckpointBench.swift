@@ -2,6 +2,7 @@ import ArgumentParser
 import CLISupport
 import ExperimentStore
 import Foundation
+import PostgresStore
 import Trainer
 
 /// The cost of checkpoints as the worker takes them: training with a checkpoint (the state's
@@ -37,6 +38,9 @@ struct CheckpointBench: ParsableCommand {
     @Option(help: "Seed.")
     var seed: UInt64 = 0
 
+    @Option(help: ArgumentHelp("The store to write the checkpoints to, e.g. a PostgreSQL database (default: a temporary SQLite file).", valueName: "path|url"))
+    var db: String?
+
     @Flag(help: "Print the measurements as one JSON object.")
     var json = false
 
@@ -57,14 +61,15 @@ struct CheckpointBench: ParsableCommand {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mcpo-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try Store(path: dir.appendingPathComponent("bench.sqlite").path)
+        let store: AnyStore = try db.map { try Stores.open($0) } ?? Store(path: dir.appendingPathComponent("bench.sqlite").path)
         let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
-        try store.insertSweep(NewSweep(name: "bench", specJSON: "{}", specHash: "bench"), runs: [
+        let sweep = "bench-\(UUID().uuidString.prefix(8))"   // a store given by --db may hold earlier ones
+        let inserted = try store.insertSweep(NewSweep(name: sweep, specJSON: "{}", specHash: "bench"), runs: [
             NewRun(configJSON: configJSON, configHash: "bench", method: info.name, param: nil, value: nil,
                    env: env, seed: seed, steps: config.steps),
         ])
         let me = WorkerID.current
-        guard let run = try store.claimNextRun(worker: me, leaseSeconds: 600) else { throw CLIFailure(ExitStatus.internalError, "internal error: no run to claim") }
+        guard let run = try store.claimNextRun(sweepID: inserted.sweepID, worker: me, leaseSeconds: 600) else { throw CLIFailure(ExitStatus.internalError, "internal error: no run to claim") }
 
         let sink = Sink()
         var training = 0.0, encoding = 0.0, writing = 0.0, checkpoints = 0, bytes = 0
@@ -101,7 +106,7 @@ struct CheckpointBench: ParsableCommand {
         let steady = perCheckpoint / max(interval > 0 ? interval : iteration, iteration)
         if json {
             let object: [String: Any] = [
-                "method": info.name, "env": env, "actors": actors, "horizon": horizon, "N": info.name == "MCPO" ? memorySize : NSNull(),
+                "method": info.name, "env": env, "store": store.path, "actors": actors, "horizon": horizon, "N": info.name == "MCPO" ? memorySize : NSNull(),
                 "iterations": iterations, "iteration_s": round(iteration), "training_s": round(training), "interval_s": interval,
                 "checkpoints": checkpoints, "checkpoint_bytes": bytes, "encode_ms": round(encoding / Double(max(checkpoints, 1)) * 1000),
                 "write_ms": round(writing / Double(max(checkpoints, 1)) * 1000), "restore_ms": round(restoreSeconds * 1000),
@@ -111,8 +116,9 @@ struct CheckpointBench: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print(String(format: "%@ on %@ (%d actors × T %d%@): %d iterations of %.2f s, %.1f s of training",
-                     info.name, env, actors, horizon, info.name == "MCPO" ? ", N \(memorySize)" : "", iterations, iteration, training))
+        print(String(format: "%@ on %@ (%d actors × T %d%@): %d iterations of %.2f s, %.1f s of training; store %@",
+                     info.name, env, actors, horizon, info.name == "MCPO" ? ", N \(memorySize)" : "", iterations, iteration, training,
+                     store.path))
         print(String(format: "  %d checkpoints of %d bytes (%.2f MB): encode %.1f ms + store %.1f ms each; restore %.0f ms",
                      checkpoints, bytes, Double(bytes) / 1e6, encoding / Double(max(checkpoints, 1)) * 1000,
                      writing / Double(max(checkpoints, 1)) * 1000, restoreSeconds * 1000))

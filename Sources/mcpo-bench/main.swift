@@ -11,7 +11,7 @@ struct Bench: ParsableCommand {
         abstract: "Measure throughput on one core: whole training, or an environment alone.",
         discussion: "Examples: mcpo-bench ppo --env Pendulum --json; mcpo-bench env --env MiniGrid-Unlock --policy random",
         version: ProjectVersion.line(tool: BenchInput.tool),
-        subcommands: [TrainBench.self, EnvBench.self, CheckpointBench.self, RatioBench.self, ProjectBench.self, KernelCommand.self, ReportBench.self],
+        subcommands: [TrainBench.self, EnvBench.self, CheckpointBench.self, RatioBench.self, ProjectBench.self, KernelCommand.self, ReportBench.self, StoreBench.self],
         defaultSubcommand: TrainBench.self)
 }
 
