@@ -176,6 +176,36 @@ public struct StatusCounts: Sendable, Equatable, Codable {
     public var stepsRemaining: Int64 = 0
 
     public init() {}
+
+    /// The counts from one row per status: its runs, the sum of their `steps` and of their
+    /// `steps_done` (as the store's SQL sums them, in Double), saturated into Int64 at the end:
+    /// budgets summing past 2^63 (an old store, a hand-edited one) give Int64.max, not a trap.
+    /// Unknown statuses are left out.
+    public init(groups: [(status: String, runs: Int, steps: Double, stepsDone: Double)]) {
+        var total = 0.0, remaining = 0.0, doneSteps = 0.0
+        for group in groups {
+            guard let status = RunStatus(rawValue: group.status) else { continue }
+            total += group.steps
+            switch status {
+            case .pending: pending = group.runs; remaining += group.steps
+            case .running: running = group.runs; remaining += group.steps - group.stepsDone; doneSteps += group.stepsDone
+            case .done: done = group.runs; doneSteps += group.stepsDone
+            case .failed: failed = group.runs
+            }
+        }
+        stepsTotal = Self.saturated(total)
+        stepsRemaining = Self.saturated(remaining)
+        stepsDone = Self.saturated(doneSteps)
+    }
+
+    /// `x` as Int64, clamped to its range (NaN as 0).
+    static func saturated(_ x: Double) -> Int64 {
+        if x.isNaN { return 0 }
+        if x >= 0x1p63 { return .max }
+        if x <= -0x1p63 { return .min }
+        return Int64(x)
+    }
+
     public var total: Int { pending + running + done + failed }
     /// True when no run is pending or running.
     public var isSettled: Bool { pending == 0 && running == 0 }

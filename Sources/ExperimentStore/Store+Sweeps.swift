@@ -227,32 +227,8 @@ extension Store {
         var sql = "SELECT status, COUNT(*), TOTAL(steps), TOTAL(steps_done) FROM runs"
         var args: StatementArguments = []
         if let sweepID { sql += " WHERE sweep_id = ?"; args += [sweepID] }
-        var counts = StatusCounts()
-        // Sums in Double (SQLite's TOTAL), saturated into Int64 at the end: budgets summing past
-        // 2^63 (an old store, a hand-edited one) give Int64.max, not a trap.
-        var total = 0.0, remaining = 0.0, doneSteps = 0.0
-        for row in try Row.fetchAll(db, sql: sql + " GROUP BY status", arguments: args) {
-            guard let status = RunStatus(rawValue: row[0]) else { continue }
-            let n: Int = row[1], steps: Double = row[2], done: Double = row[3]
-            total += steps
-            switch status {
-            case .pending: counts.pending = n; remaining += steps
-            case .running: counts.running = n; remaining += steps - done; doneSteps += done
-            case .done: counts.done = n; doneSteps += done
-            case .failed: counts.failed = n
-            }
-        }
-        counts.stepsTotal = Store.saturated(total)
-        counts.stepsRemaining = Store.saturated(remaining)
-        counts.stepsDone = Store.saturated(doneSteps)
-        return counts
-    }
-
-    /// `x` as Int64, clamped to its range (NaN as 0).
-    static func saturated(_ x: Double) -> Int64 {
-        if x.isNaN { return 0 }
-        if x >= 0x1p63 { return .max }
-        if x <= -0x1p63 { return .min }
-        return Int64(x)
+        return StatusCounts(groups: try Row.fetchAll(db, sql: sql + " GROUP BY status", arguments: args).map {
+            (status: $0[0], runs: $0[1], steps: $0[2], stepsDone: $0[3])
+        })
     }
 }

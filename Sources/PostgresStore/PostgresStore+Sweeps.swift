@@ -130,33 +130,13 @@ extension PostgresStore {
 
     public func statusCounts(sweepID: Int64?) throws -> StatusCounts {
         try read { tx in
-            var counts = StatusCounts()
-            var total = 0.0, remaining = 0.0, doneSteps = 0.0
-            for row in try tx.query("""
-                SELECT status, count(*), sum(steps)::float8, sum(steps_done)::float8 FROM runs
+            StatusCounts(groups: try tx.query("""
+                SELECT status, count(*), coalesce(sum(steps), 0)::float8, coalesce(sum(steps_done), 0)::float8 FROM runs
                 WHERE $1::bigint IS NULL OR sweep_id = $1 GROUP BY status
-                """, [sweepID.argument]) {
-                let (name, n, steps, done) = try row.decode((String, Int64, Double, Double).self)
-                guard let status = RunStatus(rawValue: name) else { continue }
-                total += steps
-                switch status {
-                case .pending: counts.pending = Int(n); remaining += steps
-                case .running: counts.running = Int(n); remaining += steps - done; doneSteps += done
-                case .done: counts.done = Int(n); doneSteps += done
-                case .failed: counts.failed = Int(n)
-                }
-            }
-            counts.stepsTotal = Self.saturated(total)
-            counts.stepsRemaining = Self.saturated(remaining)
-            counts.stepsDone = Self.saturated(doneSteps)
-            return counts
+                """, [sweepID.argument]).map { row in
+                let (status, n, steps, done) = try row.decode((String, Int64, Double, Double).self)
+                return (status: status, runs: Int(n), steps: steps, stepsDone: done)
+            })
         }
-    }
-
-    static func saturated(_ x: Double) -> Int64 {
-        if x.isNaN { return 0 }
-        if x >= 0x1p63 { return .max }
-        if x <= -0x1p63 { return .min }
-        return Int64(x)
     }
 }

@@ -1,6 +1,5 @@
 import Dispatch
 import ExperimentStore
-import PostgresStore
 import Foundation
 
 /// A worker's background duties while it trains: renew the lease every quarter of its length

@@ -1,5 +1,4 @@
 import ExperimentStore
-import PostgresStore
 import Foundation
 
 /// Executes pending runs in up to `workers` worker processes (the same executable, `worker

@@ -69,7 +69,7 @@ import Testing
         #expect(throws: StoreError.uninitialized(path: url.description)) { try PostgresStore.openReadOnly(url: url) }
         let store = try PostgresStore(url: url)
         #expect(try store.schemaVersion() == PostgresMigrations.all.count)
-        try store.session.transaction(.write) { tx in
+        _ = try store.session.transaction(.write) { tx in
             try tx.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (999, 'later')")
         }
         for open in [{ try PostgresStore(url: url) }, { try PostgresStore.openReadOnly(url: url) }] {

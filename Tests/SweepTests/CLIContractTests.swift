@@ -146,7 +146,7 @@ import Testing
 
         // 64 usage: unknown command or option, missing argument, a value of the wrong type or not among the choices
         Case(row: "exit 64, did-you-mean", tool: .sweep, arguments: ["rn", "tiny.yaml"], status: 64,
-             line: "mcpo-sweep: error: unknown command 'rn' (commands: run, daemon, submit, status, list, show, logs, retry, cancel); did you mean 'run'?"),
+             line: "mcpo-sweep: error: unknown command 'rn' (commands: run, daemon, submit, status, list, show, logs, retry, cancel, slurm, copy); did you mean 'run'?"),
         Case(row: "exit 64, did-you-mean", tool: .report, arguments: ["tabel1"], status: 64,
              line: "mcpo-report: error: unknown command 'tabel1' (commands: table1, ", suffix: "; did you mean 'table1'?"),
         Case(row: "exit 64, did-you-mean", tool: .bench, arguments: ["pp"], status: 64,

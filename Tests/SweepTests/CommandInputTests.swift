@@ -84,7 +84,7 @@ import Testing
             Case(arguments: ["run", "tiny.yaml", "--db", "adir"], status: 2,
                  message: "mcpo-sweep: error: adir: cannot open the store as an SQLite database (it is a directory)"),
             Case(arguments: ["rn", "tiny.yaml"], status: 64,
-                 message: "mcpo-sweep: error: unknown command 'rn' (commands: run, daemon, submit, status, list, show, logs, retry, cancel); did you mean 'run'?"),
+                 message: "mcpo-sweep: error: unknown command 'rn' (commands: run, daemon, submit, status, list, show, logs, retry, cancel, slurm, copy); did you mean 'run'?"),
         ]
         try FileManager.default.createDirectory(atPath: scratch.path("adir"), withIntermediateDirectories: true)
         let files = ["s.sqlite", "garbage.sqlite", "newer.sqlite"]
