@@ -73,31 +73,13 @@ extension Store {
     static func checkExtension(_ db: Database, _ sweep: NewSweep, runs: [NewRun]) throws -> (SweepRecord, [NewRun])? {
         guard let existing = try fetchSweep(db, named: sweep.name) else { return nil }
         let stored = try RunRecord.fetchAll(db, sql: "SELECT * FROM runs WHERE sweep_id = ? ORDER BY id", arguments: [existing.id])
-        let expanded = Set(runs.map(\.configHash))
-        let dropped = stored.filter { !expanded.contains($0.configHash) }
-        if let first = dropped.first {
-            throw StoreError.cannotExtend(name: sweep.name, dropped: dropped.count, example: "run \(first.id) (\(first.label))",
-                                          changes: SpecDiff.changes(from: existing.specJSON, to: sweep.specJSON))
-        }
-        let storedHashes = Set(stored.map(\.configHash))
-        return (existing, runs.filter { !storedHashes.contains($0.configHash) })
+        return (existing, try SweepComparison.runsToAdd(sweep, runs: runs, existing: existing, stored: stored))
     }
 
     static func checkSweep(_ db: Database, _ sweep: NewSweep, runs: [NewRun]) throws -> SweepRecord? {
         guard let existing = try fetchSweep(db, named: sweep.name) else { return nil }
-        if existing.specHash != sweep.specHash || existing.specJSON != sweep.specJSON {
-            var changes = SpecDiff.changes(from: existing.specJSON, to: sweep.specJSON)
-            if changes.isEmpty { changes = ["spec hash \(existing.specHash) → \(sweep.specHash)"] }
-            throw StoreError.sweepChanged(name: sweep.name, changes: changes)
-        }
         let stored = Set(try String.fetchAll(db, sql: "SELECT config_hash FROM runs WHERE sweep_id = ?", arguments: [existing.id]))
-        let expanded = Set(runs.map(\.configHash))
-        if stored != expanded {
-            let added = expanded.subtracting(stored).count, gone = stored.subtracting(expanded).count
-            throw StoreError.sweepChanged(name: sweep.name, changes: [
-                "same spec but the runs' configs differ (this mcpo's defaults changed?): \(added) new, \(gone) no longer expanded",
-            ])
-        }
+        try SweepComparison.checkUnchanged(sweep, runs: runs, existing: existing, storedHashes: stored)
         return existing
     }
 
