@@ -42,4 +42,15 @@ public enum Checksum {
         }
         return ~c
     }
+
+    /// `corruptMetrics` unless each stored checksum (step → CRC-32C) matches the checksum of
+    /// that step's rows among `records`: the one comparison of both backends.
+    public static func verify(runID: Int64, records: [MetricRecord], checksums: [Int64: Int64]) throws {
+        var steps: [Int64: [(key: String, value: Double)]] = [:]
+        for r in records { steps[r.step, default: []].append((r.key, r.value)) }
+        for (step, expected) in checksums.sorted(by: { $0.key < $1.key })
+        where Int64(metrics(steps[step] ?? [])) != expected {
+            throw StoreError.corruptMetrics(runID: runID, step: Int(step))
+        }
+    }
 }

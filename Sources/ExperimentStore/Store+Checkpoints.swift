@@ -123,17 +123,12 @@ extension Store {
     /// without a checksum (written before migration 4, or an older store read-only) pass.
     static func verify(_ db: Database, runID: Int64, records: [MetricRecord], only: Int64? = nil) throws {
         guard try db.tableExists("metric_checksums") else { return }
-        var steps: [Int64: [(key: String, value: Double)]] = [:]
-        for r in records { steps[r.step, default: []].append((r.key, r.value)) }
         var sql = "SELECT step, crc32c FROM metric_checksums WHERE run_id = ?"
         var arguments: StatementArguments = [runID]
         if let only { sql += " AND step = ?"; arguments += [only] }
-        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-            let step: Int64 = row[0], expected: Int64 = row[1]
-            guard Int64(Checksum.metrics(steps[step] ?? [])) == expected else {
-                throw StoreError.corruptMetrics(runID: runID, step: Int(step))
-            }
-        }
+        var sums: [Int64: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) { sums[row[0]] = row[1] }
+        try Checksum.verify(runID: runID, records: records, checksums: sums)
     }
 
     /// `verify` for one step of the run, reading its rows.

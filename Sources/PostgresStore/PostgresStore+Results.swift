@@ -160,7 +160,7 @@ extension PostgresStore {
             }
             return try runs.compactMap { run in
                 guard let records = byRun[run.id] else { return nil }
-                try Self.verify(runID: run.id, records: records, checksums: sums[run.id] ?? [:])
+                try Checksum.verify(runID: run.id, records: records, checksums: sums[run.id] ?? [:])
                 return (run, records)
             }
         }
@@ -214,20 +214,12 @@ extension PostgresStore {
             let (step, crc) = try row.decode((Int64, Int64).self)
             sums[step] = crc
         }
-        try Self.verify(runID: runID, records: records, checksums: sums)
+        try Checksum.verify(runID: runID, records: records, checksums: sums)
     }
 
     private func verify(_ tx: Transaction, runID: Int64, step: Int64) throws {
         let rows = try metricRecords(tx, "SELECT run_id, step, key, value FROM metrics WHERE run_id = $1 AND step = $2",
                                      [.int(runID), .int(step)])
         try verify(tx, runID: runID, records: rows, only: step)
-    }
-
-    private static func verify(runID: Int64, records: [MetricRecord], checksums: [Int64: Int64]) throws {
-        var steps: [Int64: [(key: String, value: Double)]] = [:]
-        for r in records { steps[r.step, default: []].append((r.key, r.value)) }
-        for (step, expected) in checksums where Int64(Checksum.metrics(steps[step] ?? [])) != expected {
-            throw StoreError.corruptMetrics(runID: runID, step: Int(step))
-        }
     }
 }
