@@ -30,7 +30,9 @@ let package = Package(
         .target(name: "Networks", dependencies: ["LinearAlgebra"], swiftSettings: fast),
         .target(name: "CBox2D", cxxSettings: [.unsafeFlags(["-O2"], .when(configuration: .release))],
                 linkerSettings: [.linkedLibrary("box2d")]),
-        .target(name: "Environments", dependencies: ["CBox2D"], swiftSettings: fast),
+        // MuJoCo 4.0.0 (issue 16), installed into /usr/local by scripts/install-deps.sh.
+        .systemLibrary(name: "CMuJoCo", path: "Sources/CMuJoCo", pkgConfig: "mujoco"),
+        .target(name: "Environments", dependencies: ["CBox2D", "CMuJoCo"], swiftSettings: fast),
         .target(name: "BinaryCoding"),
         .target(name: "Trainer", dependencies: ["Networks", "Environments", "LinearAlgebra", "BinaryCoding"], swiftSettings: fast),
         .target(name: "ExperimentStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),

@@ -2,6 +2,10 @@
 public enum EnvironmentError: Error, CustomStringConvertible, Equatable {
     case unknown(String, valid: [String])
     case invalidSnapshot(String)
+    /// A MuJoCo task's model file is not where the environments read it.
+    case missingAsset(String)
+    /// MuJoCo could not load a model file (path, MuJoCo's message).
+    case invalidAsset(String, String)
 
     public var description: String {
         switch self {
@@ -9,6 +13,11 @@ public enum EnvironmentError: Error, CustomStringConvertible, Equatable {
             return "unknown environment '\(name)' (valid: \(valid.joined(separator: ", ")))"
         case let .invalidSnapshot(reason):
             return "invalid environment snapshot: \(reason)"
+        case let .missingAsset(path):
+            return "MuJoCo model \(path) not found: run scripts/install-deps.sh (it fetches gymnasium 1.4.0's models), "
+                + "or set MCPO_MUJOCO_ASSETS to a folder holding them"
+        case let .invalidAsset(path, message):
+            return "MuJoCo could not load \(path): \(message)"
         }
     }
 }
@@ -17,7 +26,9 @@ public enum EnvironmentError: Error, CustomStringConvertible, Equatable {
 /// as one case of `EnvironmentStates` with its `SnapshotEnvironment` conformance, and as one case
 /// of the switch in `VectorEnv.init(snapshot:)`.
 public enum EnvironmentCatalog {
-    static let factories: [(name: String, make: @Sendable (Int, UInt64) -> any ActorBatch)] = [
+    typealias Factory = @Sendable (Int, UInt64) throws -> any ActorBatch
+    static let factories: [(name: String, make: Factory)] = classic + mujoco
+    static let classic: [(name: String, make: Factory)] = [
         ("Pendulum", { TypedBatch(environments: Array(repeating: Pendulum(variant: .v1), count: $0), seed: $1) }),
         ("LunarLander", { TypedBatch(environments: (0..<$0).map { _ in LunarLander(continuous: false) }, seed: $1) }),
         ("LunarLanderContinuous", { TypedBatch(environments: (0..<$0).map { _ in LunarLander(continuous: true) }, seed: $1) }),
@@ -26,6 +37,12 @@ public enum EnvironmentCatalog {
         ("MiniGrid-Unlock", { TypedBatch(environments: Array(repeating: MiniGridUnlock(task: .unlock), count: $0), seed: $1) }),
         ("MiniGrid-UnlockPickup", { TypedBatch(environments: Array(repeating: MiniGridUnlock(task: .unlockPickup), count: $0), seed: $1) }),
     ]
+    static let mujoco: [(name: String, make: Factory)] = MuJoCoTask.allCases.map { task in
+        let make: Factory = { count, seed in
+            TypedBatch(environments: try (0..<count).map { _ in try MuJoCoEnvironment(task: task) }, seed: seed)
+        }
+        return (task.rawValue, make)
+    }
 
     public static let names: [String] = factories.map(\.name)
 }
@@ -36,6 +53,7 @@ public enum EnvironmentStates: Codable, Equatable, Sendable {
     case lunarLander([LunarLanderState])
     case bipedalWalker([BipedalWalkerState])
     case miniGrid([MiniGridUnlock])
+    case mujoco([MuJoCoState])
 }
 
 /// Everything a `VectorEnv` needs to continue bit-identically.
@@ -64,7 +82,7 @@ public final class VectorEnv {
         precondition(count > 0, "VectorEnv needs at least one actor")
         self.name = name
         self.count = count
-        batch = entry.make(count, seed)
+        batch = try entry.make(count, seed)
         observationSize = batch.observationSize
         actionSpace = batch.actionSpace
     }
@@ -79,6 +97,7 @@ public final class VectorEnv {
         case let .lunarLander(states): restored = try TypedBatch(restoring: states.map(LunarLander.init(restoring:)), snapshot: snapshot)
         case let .bipedalWalker(states): restored = try TypedBatch(restoring: states.map(BipedalWalker.init(restoring:)), snapshot: snapshot)
         case let .miniGrid(envs): restored = try TypedBatch(restoring: envs, snapshot: snapshot)
+        case let .mujoco(states): restored = try TypedBatch(restoring: states.map(MuJoCoEnvironment.init(restoring:)), snapshot: snapshot)
         }
         name = snapshot.name
         count = restored.count

@@ -47,3 +47,16 @@ class SeededGenerator:
         import numpy as np
         count = size[0] if isinstance(size, tuple) else size
         return np.array([low + (high - low) * self.unit() for _ in range(count)])
+
+    def standard_normal(self, size=None):
+        """Box–Muller as SeededGenerator.normal(): one pair of uniforms per draw."""
+        import math
+        def draw():
+            u1 = 1.0 - self.unit()
+            u2 = self.unit()
+            return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+        if size is None:
+            return draw()
+        import numpy as np
+        count = size[0] if isinstance(size, tuple) else size
+        return np.array([draw() for _ in range(count)])
