@@ -104,6 +104,7 @@ public enum MethodCatalog {
         MDPO.self,
         MCPO.self,
         VMPO.self,
+        TRPO.self,
     ]
 
     public static let all: [MethodInfo] = types.map { $0.info }
@@ -157,6 +158,8 @@ public enum MetricKey {
     /// mean log σ after the update. Together they show a policy drifting into the bounds.
     public static let meanOutOfBounds = "mean_out_of_bounds"
     public static let logStd = "log_std"
+    /// TRPO: the fraction of the natural-gradient step the line search kept (1, ½, …; 0: rejected, θ = θold).
+    public static let stepFraction = "step_fraction"
     /// Mean undiscounted return and length of the deterministic evaluation episodes of θ
     /// (Trainer+Evaluation.swift), recorded every `eval_every` iterations and after the last.
     public static let evalReturn = "eval_return"

@@ -7,6 +7,7 @@ extension Trainer {
     /// K epochs over the iteration's samples in shuffled minibatches of B (method.md §1):
     /// minimise −L_method(θ) + c1·Ê[(V_θ − V_target)²] − c2·Ê[H(π_θ)], global grad-norm clip, Adam.
     func update() throws -> [String: Double] {
+        if let trpo = method as? TRPO { return try naturalGradientUpdate(trpo) }
         let n = buffer.count, bSize = config.minibatchSize
         var sums = UpdateSums()
         for _ in 0..<config.epochs {
@@ -110,7 +111,41 @@ extension Trainer {
         let s = scratch, g = gradient.pointer, p = θ.pointer
         gradient.fill(0)
 
-        // Value: c1·Ê[(V_θ − V_target)²] (first, so that methods can read V_θ on the minibatch).
+        // Value first, so that methods can read V_θ on the minibatch (in the value workspace's output).
+        let valueLoss = valueLossAndGradient(rows: rows)
+        let v = s.value.output
+
+        // Policy: −L_method − c2·H.
+        let out = MLP.forward(parameters: p, input: s.mbObservations.pointer, rows: rows, workspace: s.policy)
+        net.logProb(output: out, θ: p, actions: s.mbActions.pointer, rows: rows, scratch: s.distribution.pointer,
+                    into: s.mbLogProbs.pointer)
+        let dOut = s.dPolicyOutput.pointer
+        dOut.update(repeating: 0, count: rows * net.head.outputSize)
+        let context = MinibatchContext(
+            net: net, rows: rows, capacity: s.capacity, θ: p, θold: θold.pointer, observations: s.mbObservations.pointer,
+            actions: s.mbActions.pointer, output: out, logProb: s.mbLogProbs.pointer,
+            oldOutput: s.mbOldOutputs.pointer, oldLogProb: s.mbOldLogProbs.pointer,
+            advantages: s.mbAdvantages.pointer, returns: s.mbReturns.pointer,
+            values: UnsafePointer(v), oldValues: s.mbOldValues.pointer, dOutput: dOut, gradient: g,
+            rowScratchA: s.mbRowScratch.pointer, rowScratchB: s.mbDLogProbs.pointer,
+            distributionScratch: s.distribution.pointer, update: updatesDone, totalUpdates: totalUpdates,
+            updatesPerIteration: updatesPerIteration)
+        let stats = method.policyLoss(context)
+        let entropy = net.meanEntropy(output: out, θ: p, rows: rows, scratch: s.distribution.pointer,
+                                      perRow: s.mbPerRow.pointer)
+        if config.c2 != 0 {
+            net.meanEntropyBackward(output: out, θ: p, rows: rows, coefficient: -Float(config.c2),
+                                    scale: s.mbPerRow.pointer, scratch: s.distribution.pointer, dOutput: dOut, gradient: g)
+        }
+        MLP.backward(parameters: p, input: s.mbObservations.pointer, rows: rows, outputGradient: dOut,
+                     gradient: g, workspace: s.policy)
+        return (stats, valueLoss, entropy, context)
+    }
+
+    /// Adds ∂/∂θ of c1·Ê[(V_θ − V_target)²] (or the clipped form) on the gathered minibatch into
+    /// `gradient` and returns Ê[(V_θ − V_target)²].
+    func valueLossAndGradient(rows: Int) -> Float {
+        let s = scratch, g = gradient.pointer, p = θ.pointer
         let v = MLP.forward(parameters: p, input: s.mbObservations.pointer, rows: rows, workspace: s.value)
         let c1 = Float(config.c1), invRows = 1 / Float(rows)
         var valueLoss: Float = 0
@@ -138,31 +173,7 @@ extension Trainer {
         MLP.backward(parameters: p, input: s.mbObservations.pointer, rows: rows, outputGradient: s.dValue.pointer,
                      gradient: g, workspace: s.value)
 
-        // Policy: −L_method − c2·H.
-        let out = MLP.forward(parameters: p, input: s.mbObservations.pointer, rows: rows, workspace: s.policy)
-        net.logProb(output: out, θ: p, actions: s.mbActions.pointer, rows: rows, scratch: s.distribution.pointer,
-                    into: s.mbLogProbs.pointer)
-        let dOut = s.dPolicyOutput.pointer
-        dOut.update(repeating: 0, count: rows * net.head.outputSize)
-        let context = MinibatchContext(
-            net: net, rows: rows, capacity: s.capacity, θ: p, θold: θold.pointer, observations: s.mbObservations.pointer,
-            actions: s.mbActions.pointer, output: out, logProb: s.mbLogProbs.pointer,
-            oldOutput: s.mbOldOutputs.pointer, oldLogProb: s.mbOldLogProbs.pointer,
-            advantages: s.mbAdvantages.pointer, returns: s.mbReturns.pointer,
-            values: UnsafePointer(v), oldValues: s.mbOldValues.pointer, dOutput: dOut, gradient: g,
-            rowScratchA: s.mbRowScratch.pointer, rowScratchB: s.mbDLogProbs.pointer,
-            distributionScratch: s.distribution.pointer, update: updatesDone, totalUpdates: totalUpdates,
-            updatesPerIteration: updatesPerIteration)
-        let stats = method.policyLoss(context)
-        let entropy = net.meanEntropy(output: out, θ: p, rows: rows, scratch: s.distribution.pointer,
-                                      perRow: s.mbPerRow.pointer)
-        if config.c2 != 0 {
-            net.meanEntropyBackward(output: out, θ: p, rows: rows, coefficient: -Float(config.c2),
-                                    scale: s.mbPerRow.pointer, scratch: s.distribution.pointer, dOutput: dOut, gradient: g)
-        }
-        MLP.backward(parameters: p, input: s.mbObservations.pointer, rows: rows, outputGradient: dOut,
-                     gradient: g, workspace: s.policy)
-        return (stats, valueLoss, entropy, context)
+        return valueLoss
     }
 }
 

@@ -20,6 +20,9 @@ struct CheckpointCase: Sendable, CustomTestStringConvertible {
     CheckpointCase(method: "MCPO", env: "Pendulum", params: ["N": 3]),
     CheckpointCase(method: "MCPO", env: "LunarLander", params: ["N": 4]),
     CheckpointCase(method: "PPO", env: "LunarLanderContinuous", params: ["clip": 0.2]),
+    CheckpointCase(method: "TRPO", env: "Pendulum", params: ["delta": 0.01]),
+    CheckpointCase(method: "TRPO", env: "LunarLander", params: ["delta": 0.01]),
+    CheckpointCase(method: "MCPO", env: "Hopper", params: ["N": 3]),
 ])
 func checkpointBytesResumeBitIdentically(_ c: CheckpointCase) throws {
     var config = smallConfig(steps: 4 * 128 * 4)

@@ -13,7 +13,8 @@ import Testing
     })
     var recorded: Set<String> = []
     for (method, params) in [("PPO", ["clip": 0.2]), ("KLFixed", ["beta": 1]), ("KLAdaptive", ["d_targ": 0.01]),
-                             ("MDPO", ["beta0": 1]), ("VMPO", ["alpha0": 1]), ("MCPO", ["N": 3])] {
+                             ("MDPO", ["beta0": 1]), ("VMPO", ["alpha0": 1]), ("MCPO", ["N": 3]),
+                             ("TRPO", ["delta": 0.01])] {
         for env in ["Pendulum", "MiniGrid-Unlock"] {
             var config = TrainingConfig(method: method, env: env, seed: 1, steps: 2 * 2 * 320, params: params)
             config.actors = 2

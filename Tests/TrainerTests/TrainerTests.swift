@@ -161,8 +161,8 @@ func fullMinibatchLossGradientMatchesFiniteDifferences(method: String, value: Do
         }
         #expect(throws: TrainerError.self) { try MethodCatalog.validate(method: info.name, MethodParameters(["no_such_key": 1])) }
     }
-    #expect(throws: TrainerError.unknownMethod("TRPO", valid: MethodCatalog.names)) {
-        try MethodCatalog.validate(method: "TRPO", MethodParameters())
+    #expect(throws: TrainerError.unknownMethod("TRPOX", valid: MethodCatalog.names)) {
+        try MethodCatalog.validate(method: "TRPOX", MethodParameters())
     }
 }
 
