@@ -130,6 +130,11 @@ public final class VectorEnv {
     public func snapshot() -> VectorEnvSnapshot {
         batch.snapshot(name: name)
     }
+
+    /// MuJoCo tasks: seconds spent inside mj_step by all actors since timing was switched on
+    /// (`timePhysics()`); nil for other environments. For `mcpo-bench env`.
+    public var physicsSeconds: Double? { batch.physicsSeconds }
+    public func timePhysics() { batch.timePhysics() }
 }
 
 /// The per-kind engine behind `VectorEnv`: one existential call per vector step, the loop over
@@ -143,6 +148,8 @@ protocol ActorBatch: AnyObject {
               terminated: UnsafeMutablePointer<Bool>, truncated: UnsafeMutablePointer<Bool>, finalObservations: UnsafeMutablePointer<Float>)
     func currentObservations(into observations: UnsafeMutablePointer<Float>)
     func snapshot(name: String) -> VectorEnvSnapshot
+    var physicsSeconds: Double? { get }
+    func timePhysics()
 }
 
 /// An environment that can be saved inside a `VectorEnvSnapshot`.
@@ -219,6 +226,15 @@ final class TypedBatch<E: SnapshotEnvironment>: ActorBatch {
     @inline(__always)
     private func keep(_ observations: UnsafeMutablePointer<Float>) {
         latest.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: observations, count: $0.count) }
+    }
+
+    var physicsSeconds: Double? {
+        guard let mujoco = environments as? [MuJoCoEnvironment] else { return nil }
+        return mujoco.reduce(0) { $0 + $1.physicsSeconds }
+    }
+
+    func timePhysics() {
+        for case let env as MuJoCoEnvironment in environments { env.timesPhysics = true; env.physicsSeconds = 0 }
     }
 
     func currentObservations(into observations: UnsafeMutablePointer<Float>) {

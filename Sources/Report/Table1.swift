@@ -173,9 +173,10 @@ public struct Table1: Equatable, Sendable {
 /// The display order of rows and columns.
 public enum Ordering {
     /// The paper's method order; methods not listed come after, alphabetically.
-    public static let methods = ["KLAdaptive", "KLFixed", "PPO", "MDPO", "VMPO", "MCPO"]
+    public static let methods = ["KLAdaptive", "KLFixed", "TRPO", "PPO", "MDPO", "VMPO", "MeanPsi", "MCPO"]
     /// The paper's environment order; others come after, alphabetically.
-    public static let envs = ["Pendulum", "LunarLander", "BipedalWalker"]
+    public static let envs = ["Pendulum", "LunarLander", "BipedalWalker",
+                              "HalfCheetah", "Walker2d", "Hopper", "Ant", "Humanoid", "HumanoidStandup"]
 
     static func rank(_ name: String, in list: [String]) -> Int {
         list.firstIndex { $0.lowercased() == name.lowercased() } ?? list.count

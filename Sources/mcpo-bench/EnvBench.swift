@@ -23,7 +23,7 @@ struct EnvBench: ParsableCommand {
     @Option(help: "Seed.")
     var seed: UInt64 = 0
 
-    @Flag(help: "Print {\"env\", \"policy\", \"episodes\", \"return_mean\", \"return_std\", \"length_mean\", \"success_rate\", \"steps_per_s\"}.")
+    @Flag(help: "Print {\"env\", \"policy\", \"episodes\", \"return_mean\", \"return_std\", \"length_mean\", \"success_rate\", \"steps_per_s\"} (MuJoCo tasks: also \"physics_share\", the share of the time inside mj_step, and \"physics_steps_per_s\", the rate its time alone allows).")
     var json = false
 
     func run() throws {
@@ -41,6 +41,7 @@ struct EnvBench: ParsableCommand {
         var returns: [Double] = [], lengths: [Int] = [], successes = 0
         var episodeReturn = 0.0, episodeLength = 0, steps = 0
         vec.reset(observations: obs)
+        vec.timePhysics()
         let start = DispatchTime.now().uptimeNanoseconds
         while returns.count < episodes {
             switch (policy, vec.actionSpace) {
@@ -69,12 +70,18 @@ struct EnvBench: ParsableCommand {
         let lengthMean = Double(lengths.reduce(0, +)) / n
         let success: Double? = env.hasPrefix("MiniGrid") ? Double(successes) / n : nil
         let rate = Double(steps) / seconds
+        // MuJoCo: the rate the physics alone would allow (its mj_step time), and its share.
+        let physics = vec.physicsSeconds
         if json {
-            let object: [String: Any] = [
+            var object: [String: Any] = [
                 "env": env, "policy": policy.rawValue, "episodes": episodes, "return_mean": mean, "return_std": std,
                 "length_mean": lengthMean, "success_rate": success.map { $0 as Any } ?? NSNull(),
                 "steps_per_s": (rate * 10).rounded() / 10,
             ]
+            if let physics {
+                object["physics_share"] = physics / seconds
+                object["physics_steps_per_s"] = (Double(steps) / physics * 10).rounded() / 10
+            }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
@@ -82,6 +89,10 @@ struct EnvBench: ParsableCommand {
                          env, policy.rawValue, episodes, seed, mean, std, lengthMean))
             if let success { print(String(format: "  success rate %.4f", success)) }
             print(String(format: "  %d env steps in %.3f s = %.0f env steps/s (one core, one environment)", steps, seconds, rate))
+            if let physics {
+                print(String(format: "  inside mj_step: %.3f s = %.1f%% of the time; the physics alone: %.0f env steps/s (ours %.3f× that)",
+                             physics, 100 * physics / seconds, Double(steps) / physics, physics / seconds))
+            }
         }
     }
 }

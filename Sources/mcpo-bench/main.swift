@@ -1,5 +1,6 @@
 import ArgumentParser
 import CLISupport
+import Environments
 import Foundation
 import LinearAlgebra
 import Trainer
@@ -33,6 +34,9 @@ struct TrainBench: ParsableCommand {
     @Option(help: "Actors (default: the paper's classic setting, 4).")
     var actors: Int = 4
 
+    @Option(help: "Minibatch size B (default: 64, the classic setting; MuJoCo tasks: actors × 2048 / 32, Table 9's 32 minibatches).")
+    var minibatchSize: Int?
+
     @Option(name: .customLong("N"), help: "MCPO memory size N (shorthand for --param N=n).")
     var memorySize: Int?
 
@@ -54,6 +58,12 @@ struct TrainBench: ParsableCommand {
         try BenchInput.apply(params: params, to: &config, method: info)
         if let memorySize { config.params["N"] = Double(memorySize) }
         config.actors = actors
+        if let minibatchSize {
+            guard minibatchSize > 0 else { throw CLIFailure.badInput("--minibatch-size: expected a whole number > 0, found \(minibatchSize)") }
+            config.minibatchSize = minibatchSize
+        } else if MuJoCoTask(rawValue: config.env) != nil {
+            config.minibatchSize = max(1, actors * config.horizon / 32)
+        }
         config.clippedActionLikelihood = clippedActionLikelihood
         config.choices = info.resolvedChoices(config.choices)  // the chosen defaults, as a sweep gets them
         let (rate, seconds, trainer, sink) = try measure(config)

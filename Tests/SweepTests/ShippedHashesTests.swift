@@ -11,6 +11,9 @@ import Testing
         // Added with the file itself (issue 14), after the change: it only has to stay put.
         "ablation.yaml": ("37f121e97f630cdb74548c6ccac88d19", 45, "af9ff8e8fd1590744ba12b6f0a0cac27"),
         "classic.yaml": ("1fa3f98fb4e6d5baa304a1570369b8ba", 270, "bcecfbb06c75ca4702161a75bb9bb348"),
+        // Added with the files themselves (issue 16).
+        "mujoco-quick.yaml": ("fea8f3f1a552f66ec7e795fb52caa9a6", 12, "1834f65669e1dd19a70bca409961b758"),
+        "mujoco.yaml": ("d92c12e2a2468396f9ac185d847ff5e8", 360, "a1194416415f2a809826175a665449e6"),
         "minigrid.yaml": ("a850a2c9b832aba9e363efbbafe3777e", 120, "6510bdcff3f02301b7330824bd6bc641"),
         "pendulum-ppo.yaml": ("8704cd47105060e4271c1f79ebf269c3", 15, "cd86dc6098c2067dc0356379e9fd43a5"),
         "pendulum.yaml": ("3ab626a03e9ee05f6dfab9123b86a6f8", 90, "6217a7ee9ba095bc17c7feff971f02bd"),
