@@ -141,25 +141,16 @@ extension Trainer {
     /// K epochs of shuffled minibatches of the value loss alone, each a clipped Adam step. The
     /// policy's gradient entries stay 0, so Adam leaves the policy where the line search put it.
     func valueEpochs() throws -> [String: Double] {
-        let n = buffer.count, bSize = config.minibatchSize
         var minibatches = 0, valueLoss = 0.0
-        for _ in 0..<config.epochs {
-            shufflePermutation()
-            var start = 0
-            while start < n {
-                if shouldAbandon() { throw TrainerError.interrupted(step: stepsDone) }
-                let rows = min(bSize, n - start)
-                gatherMinibatch(from: start, rows: rows)
-                gradient.fill(0)
-                let loss = valueLossAndGradient(rows: rows)
-                guard loss.isFinite else { throw TrainerError.diverged(step: stepsDone, what: "value loss") }
-                GradientClipping.clipGlobalNorm(gradient.pointer, count: gradient.count, maxNorm: Float(config.maxGradNorm))
-                adam.update(parameters: θ.pointer, gradient: gradient.pointer)
-                updatesDone += 1
-                minibatches += 1
-                valueLoss += Double(loss)
-                start += rows
-            }
+        try forEachMinibatch { rows in
+            gradient.fill(0)
+            let loss = valueLossAndGradient(rows: rows)
+            guard loss.isFinite else { throw TrainerError.diverged(step: stepsDone, what: "value loss") }
+            GradientClipping.clipGlobalNorm(gradient.pointer, count: gradient.count, maxNorm: Float(config.maxGradNorm))
+            adam.update(parameters: θ.pointer, gradient: gradient.pointer)
+            updatesDone += 1
+            minibatches += 1
+            valueLoss += Double(loss)
         }
         return [MetricKey.valueLoss: valueLoss / Double(max(minibatches, 1))]
     }

@@ -8,19 +8,8 @@ extension Trainer {
     /// minimise −L_method(θ) + c1·Ê[(V_θ − V_target)²] − c2·Ê[H(π_θ)], global grad-norm clip, Adam.
     func update() throws -> [String: Double] {
         if let trpo = method as? TRPO { return try naturalGradientUpdate(trpo) }
-        let n = buffer.count, bSize = config.minibatchSize
         var sums = UpdateSums()
-        for _ in 0..<config.epochs {
-            shufflePermutation()
-            var start = 0
-            while start < n {
-                if shouldAbandon() { throw TrainerError.interrupted(step: stepsDone) }
-                let rows = min(bSize, n - start)
-                gatherMinibatch(from: start, rows: rows)
-                try minibatchStep(rows: rows, sums: &sums)
-                start += rows
-            }
-        }
+        try forEachMinibatch { rows in try minibatchStep(rows: rows, sums: &sums) }
         let m = Double(max(sums.minibatches, 1))
         var metrics = [
             MetricKey.policyLoss: sums.policyLoss / m,
@@ -31,6 +20,23 @@ extension Trainer {
         ]
         if type(of: method).recordsClipFraction { metrics[MetricKey.clipFraction] = sums.clipFraction / m }
         return metrics
+    }
+
+    /// K epochs over the iteration's samples: each a fresh shuffle, then `body(rows)` on every
+    /// gathered minibatch of B rows (the last one shorter); an interruption abandons the loop.
+    func forEachMinibatch(_ body: (Int) throws -> Void) throws {
+        let n = buffer.count, bSize = config.minibatchSize
+        for _ in 0..<config.epochs {
+            shufflePermutation()
+            var start = 0
+            while start < n {
+                if shouldAbandon() { throw TrainerError.interrupted(step: stepsDone) }
+                let rows = min(bSize, n - start)
+                gatherMinibatch(from: start, rows: rows)
+                try body(rows)
+                start += rows
+            }
+        }
     }
 
     struct UpdateSums {
