@@ -31,7 +31,7 @@ extension Trainer {
         }
         if fraction == 0 {
             θ.pointer.update(from: θold.pointer, count: count)
-            kl = 0
+            kl = measureKL()  // d(θold, θold) as computed: 0 up to rounding, and what kl_old_new records
         }
         try checkParameters()
         var metrics = try valueEpochs()
