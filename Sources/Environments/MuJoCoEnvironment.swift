@@ -86,15 +86,6 @@ public final class MuJoCoEnvironment: Environment {
         begin(observation: observation)
     }
 
-    /// gymnasium's reset from given qpos and qvel (the noise already added), for the fidelity tests.
-    func reset(qpos: [Double], qvel: [Double], observation: UnsafeMutablePointer<Float>) {
-        precondition(qpos.count == nq && qvel.count == nv)
-        mj_resetData(m, d)
-        for i in 0..<nq { d.pointee.qpos[i] = qpos[i] }
-        for i in 0..<nv { d.pointee.qvel[i] = qvel[i] }
-        begin(observation: observation)
-    }
-
     private func begin(observation: UnsafeMutablePointer<Float>) {
         mj_forward(m, d)
         elapsedSteps = 0

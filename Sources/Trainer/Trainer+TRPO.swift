@@ -112,6 +112,7 @@ extension Trainer {
         }
     }
 
+    /// aᵀb accumulated in Double (BLAS.dot accumulates in Float), for the conjugate gradient.
     func dot(_ a: [Float], _ b: [Float]) -> Double {
         var s = 0.0
         for i in 0..<a.count { s += Double(a[i]) * Double(b[i]) }
@@ -123,9 +124,11 @@ extension Trainer {
         for i in 0..<step.count { θ[i] = old[i] + f * step[i] }
     }
 
-    /// Mean entropy of π_θ over the iteration's samples.
+    /// Mean entropy of π_θ over the iteration's samples (a Gaussian's depends on log σ alone:
+    /// no forward pass).
     func meanPolicyEntropy() -> Double {
         let n = buffer.count, o = env.observationSize, s = scratch
+        if case let .gaussian(d) = net.head { return Double(DiagGaussian.entropy(logStd: θ.pointer + net.logStdOffset, dim: d)) }
         var total = 0.0, start = 0
         while start < n {
             let rows = min(s.capacity, n - start)
